@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig, type ConfigProblem, type ConfigShape, type ConfigOf } from './load-config';
+export { env } from './variables';
