@@ -6,7 +6,7 @@
  * cannot be installed on the development machines, so this is what services and tests talk to.
  *
  * Usage:
- *   kafka-mock [--brokers N] [--topic NAME:PARTITIONS]... [--state-dir DIR]
+ *   kafka-mock [--brokers N] [--topic NAME:PARTITIONS]... [--state-dir DIR] [--control-port P]
  *
  * It writes DIR/bootstraps (the bootstrap list), DIR/control (host:port of the control port)
  * and DIR/pid, then runs until SIGTERM/SIGINT. The control port takes one command per line and
@@ -15,7 +15,8 @@
  *   topic-create NAME PARTITIONS
  *   broker-down BROKER_ID | broker-up BROKER_ID
  *   broker-rtt BROKER_ID MILLISECONDS
- *   push-errors API_KEY ERROR_CODE [ERROR_CODE...]   (next requests of that API fail in order)
+ *   push-errors API_KEY ERROR_CODE [ERROR_CODE...]   (next requests of that API fail in order;
+ *                                                     0 lets one through)
  *   clear-errors API_KEY
  *   bootstraps
  */
@@ -24,6 +25,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,16 @@ static void remove_file(const char *dir, const char *name) {
     unlink(path);
 }
 
+/* Parses a whole-string decimal integer within [min, max]; 0 on success. */
+static int parse_int(const char *text, long min, long max, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end != '\0' || v < min || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
 static int create_topic(rd_kafka_mock_cluster_t *mc, const char *spec, char *err, size_t errlen) {
     char name[512];
     int partitions = 1;
@@ -71,11 +83,12 @@ static int create_topic(rd_kafka_mock_cluster_t *mc, const char *spec, char *err
     }
     memcpy(name, spec, len);
     name[len] = '\0';
-    if (colon) partitions = atoi(colon + 1);
-    if (partitions < 1 || partitions > 1000) {
+    long p = 1;
+    if (colon && parse_int(colon + 1, 1, 1000, &p)) {
         snprintf(err, errlen, "partitions must be 1-1000, got '%s'", colon + 1);
         return -1;
     }
+    partitions = (int)p;
     rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(mc, name, partitions, 1);
     if (e) {
         snprintf(err, errlen, "%s", rd_kafka_err2str(e));
@@ -108,21 +121,47 @@ static void handle_command(rd_kafka_mock_cluster_t *mc, char *line, char *out, s
         if (create_topic(mc, spec, err, sizeof err)) snprintf(out, outlen, "ERR %s", err);
         else snprintf(out, outlen, "OK");
     } else if ((!strcmp(cmd, "broker-down") || !strcmp(cmd, "broker-up")) && argc == 2) {
-        int32_t id = atoi(argv[1]);
-        e = !strcmp(cmd, "broker-down") ? rd_kafka_mock_broker_set_down(mc, id)
-                                        : rd_kafka_mock_broker_set_up(mc, id);
+        long id;
+        if (parse_int(argv[1], 0, INT32_MAX, &id)) {
+            snprintf(out, outlen, "ERR broker id must be an integer, got '%s'", argv[1]);
+            return;
+        }
+        e = !strcmp(cmd, "broker-down") ? rd_kafka_mock_broker_set_down(mc, (int32_t)id)
+                                        : rd_kafka_mock_broker_set_up(mc, (int32_t)id);
         snprintf(out, outlen, e ? "ERR %s" : "OK", rd_kafka_err2str(e));
     } else if (!strcmp(cmd, "broker-rtt") && argc == 3) {
-        e = rd_kafka_mock_broker_set_rtt(mc, atoi(argv[1]), atoi(argv[2]));
+        long id, ms;
+        if (parse_int(argv[1], 0, INT32_MAX, &id) || parse_int(argv[2], 0, 3600000, &ms)) {
+            snprintf(out, outlen, "ERR usage: broker-rtt BROKER_ID MILLISECONDS (0-3600000)");
+            return;
+        }
+        e = rd_kafka_mock_broker_set_rtt(mc, (int32_t)id, (int)ms);
         snprintf(out, outlen, e ? "ERR %s" : "OK", rd_kafka_err2str(e));
     } else if (!strcmp(cmd, "push-errors") && argc >= 3) {
+        long api, code;
         size_t cnt = (size_t)(argc - 2);
         rd_kafka_resp_err_t errors[62];
-        for (size_t i = 0; i < cnt; i++) errors[i] = (rd_kafka_resp_err_t)atoi(argv[2 + i]);
-        rd_kafka_mock_push_request_errors_array(mc, (int16_t)atoi(argv[1]), cnt, errors);
+        if (parse_int(argv[1], 0, INT16_MAX, &api)) {
+            snprintf(out, outlen, "ERR API key must be an integer 0-32767, got '%s'", argv[1]);
+            return;
+        }
+        for (size_t i = 0; i < cnt; i++) {
+            /* 0 is allowed: it lets one request through between failures. */
+            if (parse_int(argv[2 + i], -1, INT16_MAX, &code)) {
+                snprintf(out, outlen, "ERR error code must be an integer -1..32767, got '%s'", argv[2 + i]);
+                return;
+            }
+            errors[i] = (rd_kafka_resp_err_t)code;
+        }
+        rd_kafka_mock_push_request_errors_array(mc, (int16_t)api, cnt, errors);
         snprintf(out, outlen, "OK");
     } else if (!strcmp(cmd, "clear-errors") && argc == 2) {
-        rd_kafka_mock_clear_request_errors(mc, (int16_t)atoi(argv[1]));
+        long api;
+        if (parse_int(argv[1], 0, INT16_MAX, &api)) {
+            snprintf(out, outlen, "ERR API key must be an integer 0-32767, got '%s'", argv[1]);
+            return;
+        }
+        rd_kafka_mock_clear_request_errors(mc, (int16_t)api);
         snprintf(out, outlen, "OK");
     } else {
         snprintf(out, outlen, "ERR unknown command or wrong arguments: %s", cmd);
@@ -153,19 +192,32 @@ int main(int argc, char **argv) {
     int ntopics = 0;
 
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--brokers") && i + 1 < argc) brokers = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--topic") && i + 1 < argc && ntopics < 256) topics[ntopics++] = argv[++i];
+        long v;
+        if (!strcmp(argv[i], "--brokers") && i + 1 < argc) {
+            if (parse_int(argv[++i], 1, 9, &v)) {
+                fprintf(stderr, "kafka-mock: --brokers must be 1-9\n");
+                return 2;
+            }
+            brokers = (int)v;
+        } else if (!strcmp(argv[i], "--topic") && i + 1 < argc && ntopics < 256) topics[ntopics++] = argv[++i];
         else if (!strcmp(argv[i], "--state-dir") && i + 1 < argc) state_dir = argv[++i];
-        else if (!strcmp(argv[i], "--control-port") && i + 1 < argc) control_port = atoi(argv[++i]);
-        else {
+        else if (!strcmp(argv[i], "--control-port") && i + 1 < argc) {
+            if (parse_int(argv[++i], 0, 65535, &v)) {
+                fprintf(stderr, "kafka-mock: --control-port must be 0-65535\n");
+                return 2;
+            }
+            control_port = (int)v;
+        } else {
             fprintf(stderr, "kafka-mock: unknown or incomplete argument '%s'\n", argv[i]);
             return 2;
         }
     }
-    if (brokers < 1 || brokers > 9) {
-        fprintf(stderr, "kafka-mock: --brokers must be 1-9\n");
-        return 2;
-    }
+
+    /* Before anything that leaves state behind: a SIGTERM during start-up still cleans up. */
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -207,11 +259,6 @@ int main(int argc, char **argv) {
     printf("kafka-mock: %d brokers at %s, control at %s, %d topics\n", brokers, bootstraps, buf, ntopics);
     fflush(stdout);
 
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
     struct pollfd fds[MAX_CLIENTS + 1];
     char pending[MAX_CLIENTS + 1][LINE_MAX_LEN];
     size_t plen[MAX_CLIENTS + 1];
@@ -252,8 +299,14 @@ int main(int argc, char **argv) {
             char *nl;
             while ((nl = memchr(pending[i], '\n', plen[i])) != NULL) {
                 *nl = '\0';
-                char out[1024];
+                char out[1024], command[LINE_MAX_LEN];
+                snprintf(command, sizeof command, "%s", pending[i]);
                 handle_command(mc, pending[i], out, sizeof out);
+                /* Faults injected by tests show in the log next to what they caused. */
+                if (strncmp(command, "ping", 4) && strncmp(command, "bootstraps", 10)) {
+                    printf("control: %s -> %s\n", command, out);
+                    fflush(stdout);
+                }
                 size_t olen = strlen(out);
                 out[olen++] = '\n';
                 if (write(fds[i].fd, out, olen) < 0) { /* client gone: dropped on next read */ }

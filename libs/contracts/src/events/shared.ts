@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+export const contactSchema = z.object({
+  firstName: z.string().max(200).optional(),
+  lastName: z.string().max(200).optional(),
+  phone: z.string().max(64).optional(),
+  email: z.string().max(320).optional(),
+});
+export type Contact = z.infer<typeof contactSchema>;

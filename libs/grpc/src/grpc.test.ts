@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createGrpcClient, type GrpcClient } from './client';
+import { GrpcCallError, NotFoundError, UnavailableError, ValidationError } from './errors';
+import { grpcClientReady } from './health';
+import type { GrpcLogger } from './logger';
+import { dateFromTimestamp, moneyFromProto } from './money';
+import { ordersFixture } from './orders-fixture';
+import * as ordersV1 from './orders-v1';
+import { createGrpcServer, type GrpcServer } from './server';
+import { status } from '@grpc/grpc-js';
+
+const silent: GrpcLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+const validRequest = (): ordersV1.CreateOrderRequest => ({
+  site: 'main',
+  externalId: 'ext-1',
+  currency: 'RUB',
+  customer: { firstName: 'Анна', lastName: 'Петрова', phone: '+79990000000', email: 'anna@example.com' },
+  items: [
+    {
+      offerExternalId: 'sku-1',
+      name: 'Tea',
+      quantity: 2,
+      unitPrice: { amountMinor: '15050', currency: 'RUB' },
+    },
+    { name: 'Cup', quantity: 1, unitPrice: { amountMinor: 9_007_199_254_700_000, currency: 'RUB' } },
+  ],
+});
+
+describe('OrdersService over a real server', () => {
+  const fixture = ordersFixture();
+  let server: GrpcServer;
+  let client: GrpcClient<ordersV1.OrdersServiceDefinition>;
+  let address: string;
+
+  before(async () => {
+    server = createGrpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silent,
+      services: [{ definition: ordersV1.ordersService(), implementation: fixture.implementation }],
+    });
+    address = `127.0.0.1:${await server.start()}`;
+    client = createGrpcClient(ordersV1.load().OrdersService, address, {
+      deadlineMs: 2000,
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 40 },
+      idempotentMethods: ['GetOrder'],
+    });
+  });
+
+  after(async () => {
+    client.close();
+    await server.stop(1000);
+  });
+
+  const reset = () => Object.assign(fixture.state, { calls: {}, unavailableTimes: 0, delayMs: 0 });
+
+  it('creates and reads an order, with int64, oneof, optional and Timestamp fields intact', async () => {
+    reset();
+    const created = await client.call('CreateOrder', validRequest());
+    assert.match(created.id, /^[0-9a-f-]{36}$/);
+    assert.equal(created.status, 'new');
+    assert.equal(created.externalId, 'ext-1');
+    assert.equal(created.customer?.firstName, 'Анна');
+    assert.equal(created.items[1]?.offerExternalId, undefined, 'unset optional stays unset');
+    assert.deepEqual(created.total, {
+      amountMinor: String(2 * 15050 + 9_007_199_254_700_000),
+      currency: 'RUB',
+    });
+    assert.deepEqual(moneyFromProto(created.items[0]?.unitPrice), { amountMinor: 15050, currency: 'RUB' });
+    assert.equal(dateFromTimestamp(created.createdAt).toISOString(), '2025-01-02T03:04:05.678Z');
+
+    const byId = await client.call('GetOrder', { id: created.id });
+    assert.deepEqual(byId, created);
+    const byExternal = await client.call('GetOrder', { external: { site: 'main', externalId: 'ext-1' } });
+    assert.equal(byExternal.id, created.id);
+    assert.equal(fixture.state.lastContext?.method, '/openretail.orders.v1.OrdersService/GetOrder');
+    assert.ok(fixture.state.lastContext?.deadline instanceof Date, 'the client always sends a deadline');
+  });
+
+  it('rebuilds ValidationError with every field violation', async () => {
+    reset();
+    const request = validRequest();
+    request.customer = { firstName: '', email: 'not-an-email' };
+    request.items = [{ name: 'Tea', quantity: 0, unitPrice: { amountMinor: '1', currency: 'RUB' } }];
+    const error = await client.call('CreateOrder', request).then(
+      () => assert.fail('expected a ValidationError'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof ValidationError, String(error));
+    assert.equal(error.code, status.INVALID_ARGUMENT);
+    assert.deepEqual(
+      [...error.violations].sort((a, b) => a.field.localeCompare(b.field)),
+      [
+        { field: 'customer.email', reason: 'must be an email address' },
+        { field: 'customer.firstName', reason: 'is required' },
+        { field: 'items[0].quantity', reason: 'must be at least 1' },
+      ],
+    );
+    assert.match(error.message, /items\[0\]\.quantity: must be at least 1/);
+    assert.equal(fixture.state.calls.CreateOrder, 1, 'INVALID_ARGUMENT is never retried');
+  });
+
+  it('rejects an int64 amount beyond 2^53 with a field violation instead of rounding it', async () => {
+    reset();
+    const request = validRequest();
+    request.items = [
+      { name: 'Tea', quantity: 1, unitPrice: { amountMinor: '9007199254740993', currency: 'RUB' } },
+    ];
+    await assert.rejects(client.call('CreateOrder', request), (e: unknown) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.violations[0]?.field, 'items[0].unitPrice.amountMinor');
+      return true;
+    });
+  });
+
+  it('rebuilds NotFoundError', async () => {
+    reset();
+    await assert.rejects(
+      client.call('GetOrder', { id: '00000000-0000-0000-0000-000000000000' }),
+      (e: unknown) => {
+        assert.ok(e instanceof NotFoundError);
+        assert.equal(e.message, 'order 00000000-0000-0000-0000-000000000000 not found');
+        return true;
+      },
+    );
+    assert.equal(fixture.state.calls.GetOrder, 1, 'NOT_FOUND is never retried');
+  });
+
+  it('hides the message of an unexpected handler error behind INTERNAL and logs it', async () => {
+    const logged: unknown[] = [];
+    const failing = createGrpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: { ...silent, error: (fields) => logged.push(fields.err) },
+      services: [
+        {
+          definition: ordersV1.ordersService(),
+          implementation: {
+            CreateOrder: async () => {
+              throw new Error('password=hunter2 in a stack trace');
+            },
+            GetOrder: async () => ({}),
+          },
+        },
+      ],
+    });
+    const port = await failing.start();
+    const other = createGrpcClient(ordersV1.ordersService(), `127.0.0.1:${port}`);
+    try {
+      await assert.rejects(other.call('CreateOrder', validRequest()), (e: unknown) => {
+        assert.ok(e instanceof GrpcCallError);
+        assert.equal(e.code, status.INTERNAL);
+        assert.doesNotMatch(e.message, /hunter2/);
+        return true;
+      });
+      assert.equal((logged[0] as Error).message, 'password=hunter2 in a stack trace');
+    } finally {
+      other.close();
+      await failing.stop(100);
+    }
+  });
+
+  it('fails with DEADLINE_EXCEEDED on a slow handler and aborts the handler', async () => {
+    reset();
+    fixture.state.delayMs = 1000;
+    const started = Date.now();
+    await assert.rejects(
+      client.call('CreateOrder', validRequest(), { deadlineMs: 100 }),
+      (e: unknown) => e instanceof GrpcCallError && e.code === status.DEADLINE_EXCEEDED,
+    );
+    assert.ok(Date.now() - started < 900, 'gave up at the deadline');
+    assert.equal(fixture.state.calls.CreateOrder, 1, 'not retried: CreateOrder is not idempotent');
+    await waitFor(() => fixture.state.lastSignal?.aborted === true);
+  });
+
+  it('retries an idempotent method on DEADLINE_EXCEEDED up to maxAttempts', async () => {
+    reset();
+    fixture.state.delayMs = 1000;
+    await assert.rejects(
+      client.call('GetOrder', { id: 'x' }, { deadlineMs: 50 }),
+      (e: unknown) => e instanceof GrpcCallError && e.code === status.DEADLINE_EXCEEDED,
+    );
+    assert.equal(fixture.state.calls.GetOrder, 3);
+  });
+
+  it('retries an idempotent method after a transient UNAVAILABLE', async () => {
+    reset();
+    const created = await client.call('CreateOrder', validRequest());
+    fixture.state.unavailableTimes = 2;
+    const order = await client.call('GetOrder', { id: created.id });
+    assert.equal(order.id, created.id);
+    assert.equal(fixture.state.calls.GetOrder, 3);
+  });
+
+  it('gives up with UnavailableError after maxAttempts', async () => {
+    reset();
+    fixture.state.unavailableTimes = 10;
+    await assert.rejects(client.call('GetOrder', { id: 'x' }), UnavailableError);
+    assert.equal(fixture.state.calls.GetOrder, 3);
+  });
+
+  it('never retries a non-idempotent method', async () => {
+    reset();
+    fixture.state.unavailableTimes = 1;
+    await assert.rejects(client.call('CreateOrder', validRequest()), UnavailableError);
+    assert.equal(fixture.state.calls.CreateOrder, 1);
+  });
+
+  it('cancels a call and its retries through an AbortSignal', async () => {
+    reset();
+    fixture.state.delayMs = 1000;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(
+      client.call('GetOrder', { id: 'x' }, { signal: controller.signal }),
+      (e: unknown) => e instanceof GrpcCallError && e.code === status.CANCELLED,
+    );
+    assert.equal(fixture.state.calls.GetOrder, 1);
+    await waitFor(() => fixture.state.lastSignal?.aborted === true);
+  });
+
+  it('reports readiness of a connected channel', async () => {
+    const ready = grpcClientReady(client);
+    assert.equal(ready.name, 'grpc:openretail.orders.v1.OrdersService');
+    await ready.check();
+  });
+
+  it('has typed methods and requests', () => {
+    const typeOnly = () => {
+      // @ts-expect-error -- no such method
+      void client.call('DeleteOrder', {});
+      // @ts-expect-error -- quantity is an int32
+      void client.call('CreateOrder', { items: [{ quantity: 'two' }] });
+      // @ts-expect-error -- not a method of the service
+      createGrpcClient(ordersV1.ordersService(), address, { idempotentMethods: ['Nope'] });
+      const definition = ordersV1.ordersService();
+      const implementation = { CreateOrder: async () => ({}) };
+      // @ts-expect-error -- GetOrder is not implemented
+      createGrpcServer({ port: 0, services: [{ definition, implementation }] });
+    };
+    assert.equal(typeof typeOnly, 'function');
+  });
+});
+
+describe('client against an unreachable server', () => {
+  it('retries an idempotent call, then fails with UnavailableError; readiness fails', async () => {
+    const client = createGrpcClient(ordersV1.ordersService(), '127.0.0.1:1', {
+      retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 10 },
+      idempotentMethods: ['GetOrder'],
+    });
+    try {
+      await assert.rejects(client.call('GetOrder', { id: 'x' }), UnavailableError);
+      await assert.rejects(
+        grpcClientReady(client, { timeoutMs: 200 }).check(),
+        /no connection to 127\.0\.0\.1:1/,
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('graceful stop', () => {
+  async function startServer(delayMs: number) {
+    const fixture = ordersFixture();
+    fixture.state.delayMs = delayMs;
+    const server = createGrpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silent,
+      services: [{ definition: ordersV1.ordersService(), implementation: fixture.implementation }],
+    });
+    const port = await server.start();
+    const client = createGrpcClient(ordersV1.ordersService(), `127.0.0.1:${port}`, { deadlineMs: 10_000 });
+    return { fixture, server, client };
+  }
+
+  it('lets running calls finish, then refuses new ones', async () => {
+    const { server, client } = await startServer(200);
+    try {
+      const inFlight = client.call('CreateOrder', validRequest());
+      await new Promise((r) => setTimeout(r, 50));
+      const stopped = server.stop(5000);
+      const order = await inFlight;
+      assert.equal(order.status, 'new');
+      await stopped;
+      await assert.rejects(client.call('CreateOrder', validRequest()), UnavailableError);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('cancels calls still running after the grace period', async () => {
+    const { fixture, server, client } = await startServer(10_000);
+    try {
+      const inFlight = client.call('CreateOrder', validRequest()).then(
+        () => assert.fail('expected the call to be cancelled'),
+        (e: unknown) => e,
+      );
+      await waitFor(() => fixture.state.calls.CreateOrder === 1);
+      const started = Date.now();
+      await server.stop(100);
+      assert.ok(Date.now() - started < 2000, 'stop() did not wait for the slow handler');
+      assert.ok((await inFlight) instanceof GrpcCallError);
+      await waitFor(() => fixture.state.lastSignal?.aborted === true);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) assert.fail('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

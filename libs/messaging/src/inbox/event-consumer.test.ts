@@ -1,0 +1,153 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TOPICS, deadLetterTopic, type EventEnvelope } from '@openretail/contracts';
+import { waitFor } from '@openretail/testing';
+import { silentLogger } from '../logger';
+import { openHarness, orderCreated, TestNote, type Harness } from '../test-support/harness';
+import type { IncomingMessage, MessageProducer } from '../transport';
+import { EventConsumer, type EventHandler } from './event-consumer';
+import { InboxMessage } from './inbox-message.entity';
+
+describe('idempotent event consumer', () => {
+  let h: Harness;
+  let producer: MessageProducer;
+  const deadLetters: IncomingMessage[] = [];
+  let stopDltReader: () => Promise<void>;
+
+  before(async () => {
+    h = await openHarness('inbox');
+    producer = h.transport.producer();
+    await producer.connect();
+    const reader = h.transport.consumer({
+      groupId: `${h.prefix}dlt-reader`,
+      topics: [h.prefix + deadLetterTopic(TOPICS.orderEvents).name],
+    });
+    await reader.run(async (m) => void deadLetters.push(m));
+    stopDltReader = () => reader.stop();
+  });
+  after(async () => {
+    await stopDltReader();
+    await producer.disconnect();
+    await h.close();
+  });
+
+  const topic = () => h.prefix + TOPICS.orderEvents.name;
+  const publish = (event: EventEnvelope, value = JSON.stringify(event)) =>
+    producer.send([{ topic: topic(), key: event.aggregateId, value, headers: { 'event-id': event.id } }]);
+  const notesFor = (text: string) => h.orm.em.fork().count(TestNote, { text });
+
+  function consumer(groupId: string, handler: EventHandler, maxAttempts = 3) {
+    return new EventConsumer({
+      transport: h.transport,
+      orm: h.orm,
+      groupId: `${h.prefix}${groupId}`,
+      topics: [TOPICS.orderEvents],
+      topicPrefix: h.prefix,
+      handlers: { 'order.created': handler },
+      logger: silentLogger,
+      retry: { maxAttempts, initialBackoffMs: 10, maxBackoffMs: 20 },
+    });
+  }
+
+  const recordNote: EventHandler = async (event, em) => {
+    em.persist(Object.assign(new TestNote(), { text: event.id }));
+  };
+
+  test('an event delivered twice has one effect', async () => {
+    const c = consumer('dedupe', recordNote);
+    await c.start();
+    const event = orderCreated();
+    await publish(event);
+    await publish(event);
+    await waitFor(async () => (await h.orm.em.fork().count(InboxMessage, { eventId: event.id })) === 1, {
+      message: 'event processed',
+    });
+    // The redelivery is on the same partition right behind the first copy: give it time to arrive.
+    const marker = orderCreated(event.aggregateId);
+    await publish(marker);
+    await waitFor(async () => (await notesFor(marker.id)) === 1, { message: 'marker processed' });
+    await c.stop();
+    assert.equal(await notesFor(event.id), 1);
+  });
+
+  test('a handler failure rolls back its effects and the inbox row, then retries', async () => {
+    let calls = 0;
+    const flaky: EventHandler = async (event, em) => {
+      calls++;
+      em.persist(Object.assign(new TestNote(), { text: event.id }));
+      await em.flush();
+      if (calls < 3) throw new Error('database hiccup');
+    };
+    const c = consumer('retry', flaky, 5);
+    const event = orderCreated();
+    await c.handle({ topic: topic(), partition: 0, offset: '0', key: event.aggregateId, value: Buffer.from(JSON.stringify(event)), headers: {} });
+    assert.equal(calls, 3);
+    assert.equal(await notesFor(event.id), 1);
+  });
+
+  test('an event that keeps failing goes to the dead-letter topic with the error', async () => {
+    const c = consumer('poison', async () => {
+      throw new Error('cannot process this order');
+    });
+    await c.start();
+    const event = orderCreated();
+    await publish(event);
+    await waitFor(() => deadLetters.some((m) => m.headers['dlt-consumer-group'] === `${h.prefix}poison`), {
+      message: 'dead letter published',
+    });
+    await c.stop();
+    const dl = deadLetters.find((m) => m.headers['dlt-consumer-group'] === `${h.prefix}poison`)!;
+    assert.equal(JSON.parse(dl.value!.toString()).id, event.id, 'the original event is kept');
+    assert.equal(dl.headers['dlt-attempts'], '3');
+    assert.match(dl.headers['dlt-error'], /cannot process this order/);
+    assert.equal(dl.headers['dlt-original-topic'], topic());
+    assert.equal(await h.orm.em.fork().count(InboxMessage, { eventId: event.id }), 0);
+  });
+
+  test('a message that breaks its contract is dead-lettered at once, without retries', async () => {
+    let calls = 0;
+    const c = consumer('contract', async () => void calls++);
+    const event = orderCreated();
+    const broken = JSON.stringify({ ...event, payload: { ...(event.payload as object), total: { amountMinor: 1.5, currency: 'RUB' } } });
+    await c.start();
+    await publish(event, broken);
+    await waitFor(() => deadLetters.some((m) => m.headers['dlt-consumer-group'] === `${h.prefix}contract`), {
+      message: 'dead letter published',
+    });
+    await c.stop();
+    const dl = deadLetters.find((m) => m.headers['dlt-consumer-group'] === `${h.prefix}contract`)!;
+    assert.equal(dl.headers['dlt-attempts'], '0');
+    assert.match(dl.headers['dlt-error'], /total\.amountMinor/);
+    assert.equal(calls, 0);
+  });
+
+  test('stop lets the event in flight finish and commits its offset', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = false;
+    const slow: EventHandler = async (event, em) => {
+      started = true;
+      await gate;
+      em.persist(Object.assign(new TestNote(), { text: event.id }));
+    };
+    const c = consumer('graceful', slow);
+    await c.start();
+    const event = orderCreated();
+    await publish(event);
+    await waitFor(() => started, { message: 'handler started' });
+    const stopped = c.stop();
+    setTimeout(release, 100);
+    await stopped;
+    assert.equal(await notesFor(event.id), 1, 'the in-flight event completed');
+
+    // A new member of the same group is not handed the event again: its offset was committed.
+    const seen: string[] = [];
+    const again = h.transport.consumer({ groupId: `${h.prefix}graceful`, topics: [topic()] });
+    await again.run(async (m) => void seen.push(JSON.parse(m.value!.toString()).id));
+    const marker = orderCreated(event.aggregateId);
+    await publish(marker);
+    await waitFor(() => seen.includes(marker.id), { message: 'marker delivered to the new member' });
+    await again.stop();
+    assert.ok(!seen.includes(event.id));
+  });
+});

@@ -1,0 +1,205 @@
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { Client } from 'pg';
+import type { LoggerLike } from '../logger';
+import { extractTraceContext, injectTraceHeaders } from '../trace-context';
+import type { MessageProducer, OutgoingMessage } from '../transport';
+import { OUTBOX_CHANNEL } from './outbox';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  producer: MessageProducer;
+  logger: LoggerLike;
+  /** Prepended to every topic name (per-environment or per-test isolation). */
+  topicPrefix?: string;
+  batchSize?: number;
+  /** Safety net poll when no NOTIFY arrives (e.g. after a reconnect). */
+  pollIntervalMs?: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+}
+
+interface Row {
+  id: string;
+  topic: string;
+  message_key: string;
+  envelope: { id: string; type: string; version: number };
+  headers: Record<string, string>;
+}
+
+// One relay per database publishes at a time: a session-level advisory lock elects it, and
+// the lock dies with its connection, so a crashed replica hands over without any cleanup.
+const LEADER_LOCK_KEY = 0x0b7b0c; // arbitrary constant shared by every relay of this platform
+
+const tracer = trace.getTracer('@openretail/messaging');
+
+/**
+ * Publishes committed outbox rows to Kafka, in id order, and marks them published only after the
+ * broker acknowledged them. A crash between publish and mark republishes the batch (consumers
+ * deduplicate by event id); a crash before publish loses nothing because the rows are committed.
+ */
+export class OutboxRelay {
+  private client?: Client;
+  private leader = false;
+  private running?: Promise<void>;
+  private stopping = false;
+  private wake?: () => void;
+  private lastCleanup = 0;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly o: OutboxRelayOptions) {
+    this.batchSize = o.batchSize ?? 200;
+    this.pollIntervalMs = o.pollIntervalMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Finishes the batch in flight, then releases leadership and the connection. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = undefined;
+    await this.resetConnection();
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const published = await this.tick();
+        failures = 0;
+        if (published < this.batchSize) await this.waitForWork();
+      } catch (e) {
+        failures++;
+        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 9));
+        this.o.logger.error({ err: e, retryInMs: delay }, 'outbox relay failed; retrying');
+        await this.resetConnection();
+        await this.sleepUnlessStopped(delay);
+      }
+    }
+    await this.resetConnection();
+  }
+
+  /** One step: become leader if possible, then publish one batch. Returns rows published. */
+  async tick(): Promise<number> {
+    const client = await this.connection();
+    if (!this.leader) {
+      const res = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [LEADER_LOCK_KEY]);
+      this.leader = res.rows[0].locked;
+      if (!this.leader) return 0;
+      this.o.logger.info({}, 'outbox relay is the leader for this database');
+    }
+    await this.cleanupPublished(client);
+    return this.publishBatch(client);
+  }
+
+  private async publishBatch(client: Client): Promise<number> {
+    const { rows } = await client.query<Row>(
+      `select id, topic, message_key, envelope, headers from outbox_message
+        where published_at is null order by id limit $1`,
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const spans = rows.map((row) =>
+      tracer.startSpan(
+        `${row.topic} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'publish',
+            'messaging.destination.name': row.topic,
+            'messaging.message.id': row.envelope.id,
+            'messaging.kafka.message.key': row.message_key,
+          },
+        },
+        extractTraceContext(row.headers),
+      ),
+    );
+    const messages: OutgoingMessage[] = rows.map((row, i) => ({
+      topic: (this.o.topicPrefix ?? '') + row.topic,
+      key: row.message_key,
+      value: JSON.stringify(row.envelope),
+      headers: {
+        ...injectTraceHeaders(trace.setSpan(context.active(), spans[i])),
+        'event-id': row.envelope.id,
+        'event-type': row.envelope.type,
+        'event-version': String(row.envelope.version),
+        'content-type': 'application/json',
+      },
+    }));
+    const ids = rows.map((r) => r.id);
+    try {
+      await this.o.producer.send(messages);
+    } catch (e) {
+      for (const span of spans) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+        span.end();
+      }
+      await client
+        .query('update outbox_message set attempts = attempts + 1, last_error = $2 where id = any($1)', [
+          ids,
+          String((e as Error).message).slice(0, 2000),
+        ])
+        .catch(() => undefined);
+      throw e;
+    }
+    spans.forEach((s) => s.end());
+    await client.query('update outbox_message set published_at = now(), last_error = null where id = any($1)', [ids]);
+    return rows.length;
+  }
+
+  private async cleanupPublished(client: Client): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCleanup < 60_000) return;
+    this.lastCleanup = now;
+    await client.query(
+      `delete from outbox_message where published_at < now() - make_interval(secs => $1)`,
+      [(this.o.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000],
+    );
+  }
+
+  private async connection(): Promise<Client> {
+    if (this.client) return this.client;
+    const client = new Client({ connectionString: this.o.databaseUrl, application_name: 'outbox-relay' });
+    client.on('error', (e) => this.o.logger.warn({ err: e }, 'outbox relay connection error'));
+    client.on('notification', () => this.wake?.());
+    await client.connect();
+    await client.query(`listen ${OUTBOX_CHANNEL}`);
+    this.client = client;
+    return client;
+  }
+
+  private async resetConnection(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.leader = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  private waitForWork(): Promise<void> {
+    return this.sleepUnlessStopped(this.pollIntervalMs);
+  }
+
+  private sleepUnlessStopped(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OrderCreatedV1, TOPICS, newId } from '@openretail/contracts';
+import { waitFor } from '@openretail/testing';
+import { silentLogger } from '../logger';
+import { openHarness, orderCreated, TestNote, type Harness } from '../test-support/harness';
+import type { IncomingMessage, MessageProducer } from '../transport';
+import { recordEvent } from './outbox';
+import { OutboxMessage } from './outbox-message.entity';
+import { OutboxRelay } from './outbox-relay';
+
+describe('transactional outbox', () => {
+  let h: Harness;
+  const received: IncomingMessage[] = [];
+  let stopConsumer: () => Promise<void>;
+
+  before(async () => {
+    h = await openHarness('outbox');
+    const consumer = h.transport.consumer({ groupId: `${h.prefix}reader`, topics: [h.prefix + TOPICS.orderEvents.name] });
+    await consumer.run(async (m) => void received.push(m));
+    stopConsumer = () => consumer.stop();
+  });
+  after(async () => {
+    await stopConsumer();
+    await h.close();
+  });
+
+  const pending = () => h.orm.em.fork().count(OutboxMessage, { publishedAt: null });
+  const eventIdsOnTopic = () => received.map((m) => JSON.parse(m.value!.toString()).id as string);
+
+  async function writeOrder(orderId = newId(), fail = false) {
+    const event = orderCreated(orderId);
+    await h.orm.em.fork().transactional(async (em) => {
+      em.persist(Object.assign(new TestNote(), { text: `order ${orderId}` }));
+      await recordEvent(em, OrderCreatedV1, event);
+      if (fail) throw new Error('domain rule failed after the event was recorded');
+    });
+    return event;
+  }
+
+  function relay(producer: MessageProducer = h.transport.producer()) {
+    return new OutboxRelay({ databaseUrl: h.db.url, producer, logger: silentLogger, topicPrefix: h.prefix, pollIntervalMs: 50 });
+  }
+
+  test('refuses to record an event outside a transaction', async () => {
+    const em = h.orm.em.fork();
+    await assert.rejects(recordEvent(em, OrderCreatedV1, orderCreated()), /inside the transaction/);
+  });
+
+  test('a rolled-back transaction leaves neither the change nor the event', async () => {
+    await assert.rejects(writeOrder(newId(), true), /domain rule failed/);
+    assert.equal(await h.orm.em.fork().count(TestNote), 0);
+    assert.equal(await h.orm.em.fork().count(OutboxMessage), 0);
+  });
+
+  test('events committed while no relay ran (a crash before publish) are published once on restart', async () => {
+    const events = [await writeOrder(), await writeOrder()];
+    assert.equal(await pending(), 2);
+    const producer = h.transport.producer();
+    await producer.connect();
+    const r = relay(producer);
+    r.start();
+    await waitFor(async () => (await pending()) === 0, { message: 'outbox drained' });
+    await waitFor(() => events.every((e) => eventIdsOnTopic().includes(e.id)), { message: 'events on the topic' });
+    await r.stop();
+    await producer.disconnect();
+    for (const e of events) assert.equal(eventIdsOnTopic().filter((id) => id === e.id).length, 1);
+  });
+
+  test('keeps the write order of each aggregate on its partition', async () => {
+    received.length = 0;
+    const orders = [newId(), newId(), newId()];
+    const written: { orderId: string; eventId: string }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const orderId = orders[i % 3];
+      written.push({ orderId, eventId: (await writeOrder(orderId)).id });
+    }
+    const producer = h.transport.producer();
+    await producer.connect();
+    const r = new OutboxRelay({ databaseUrl: h.db.url, producer, logger: silentLogger, topicPrefix: h.prefix, batchSize: 7 });
+    r.start();
+    await waitFor(() => received.length >= 30, { message: '30 events received' });
+    await r.stop();
+    await producer.disconnect();
+    for (const orderId of orders) {
+      const sent = written.filter((w) => w.orderId === orderId).map((w) => w.eventId);
+      const got = received.filter((m) => m.key === orderId);
+      assert.deepEqual(got.map((m) => JSON.parse(m.value!.toString()).id), sent);
+      assert.equal(new Set(got.map((m) => m.partition)).size, 1, 'one aggregate, one partition');
+      assert.equal(got[0].headers['event-type'], 'order.created');
+    }
+  });
+
+  test('a crash after publish but before marking republishes; nothing is lost', async () => {
+    received.length = 0;
+    const event = await writeOrder();
+    const real = h.transport.producer();
+    await real.connect();
+    // The broker acknowledges the batch, then the process "dies" before the rows are marked.
+    const crashing: MessageProducer = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: async (messages) => {
+        await real.send(messages);
+        throw new Error('process killed after publish');
+      },
+    };
+    await assert.rejects(relay(crashing).tick(), /process killed/);
+    assert.equal(await pending(), 1, 'the row stays unpublished');
+    const row = await h.orm.em.fork().findOneOrFail(OutboxMessage, { eventId: event.id });
+    assert.equal(row.attempts, 1);
+    assert.match(row.lastError ?? '', /process killed/);
+
+    const restarted = relay(real);
+    assert.equal(await restarted.tick(), 1);
+    await restarted.stop();
+    await real.disconnect();
+    assert.equal(await pending(), 0);
+    await waitFor(() => eventIdsOnTopic().filter((id) => id === event.id).length === 2, {
+      message: 'the event is on the topic twice (consumers deduplicate by event id)',
+    });
+  });
+
+  test('only one relay per database publishes; another takes over when it stops', async () => {
+    const [ra, rb] = [relay(), relay()];
+    await ra.tick();
+    await rb.tick();
+    assert.equal(ra.isLeader, true);
+    assert.equal(rb.isLeader, false);
+    await ra.stop(); // the lock dies with the leader's connection
+    await rb.tick();
+    assert.equal(rb.isLeader, true);
+    await rb.stop();
+  });
+});

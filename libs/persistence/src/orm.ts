@@ -1,0 +1,67 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider, type AnyEntity, type EntityClass, type EntitySchema } from '@mikro-orm/core';
+import { join } from 'node:path';
+
+export type ServiceOrm = MikroORM;
+
+export interface ServiceDatabaseOptions {
+  url: string;
+  entities: (EntityClass<AnyEntity> | EntitySchema)[];
+  /** The service's compiled folder (its dist); migrations live in dist/migrations and src/migrations. */
+  serviceDir: string;
+  poolMax?: number;
+  debug?: boolean;
+}
+
+/**
+ * MikroORM options shared by every service: PostgreSQL, UTC everywhere, no global entity manager
+ * (each request or message forks its own, so identity maps never leak between them), and
+ * migrations compiled from TypeScript files that are committed next to the service code.
+ */
+export function ormOptions(o: ServiceDatabaseOptions): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: o.url,
+    entities: o.entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    pool: { min: 0, max: o.poolMax ?? 10 },
+    debug: o.debug ?? false,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: join(o.serviceDir, 'migrations'),
+      pathTs: join(o.serviceDir, '..', 'src', 'migrations'),
+      glob: '!(*.d).js',
+      emit: 'ts',
+      snapshot: true,
+      snapshotName: '.schema-snapshot',
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+    },
+  };
+}
+
+export function openDatabase(o: ServiceDatabaseOptions): Promise<ServiceOrm> {
+  return MikroORM.init(ormOptions(o));
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateUp(orm: ServiceOrm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** A readiness check that really talks to the database. */
+export function databaseHealth(orm: ServiceOrm) {
+  return {
+    name: 'postgres',
+    async check(): Promise<void> {
+      await orm.em.fork().getConnection().execute('select 1');
+    },
+  };
+}

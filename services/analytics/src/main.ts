@@ -1,0 +1,4 @@
+import { runService } from '@openretail/service-runtime';
+import { analyticsServiceDefinition } from './service';
+
+runService(analyticsServiceDefinition);

@@ -1,0 +1,4 @@
+import { runMigrations } from '@openretail/service-runtime';
+import { analyticsServiceDefinition } from './service';
+
+runMigrations(analyticsServiceDefinition);

@@ -1,0 +1,39 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from '@openretail/contracts';
+
+/**
+ * A customer contact as an order carried it. Identity resolution (matching contacts to one
+ * profile per person) builds on these records.
+ */
+@Entity({ tableName: 'customer_contacts' })
+@Index({ name: 'customer_contacts_site_phone_idx', properties: ['site', 'phone'] })
+@Index({ name: 'customer_contacts_site_email_idx', properties: ['site', 'email'] })
+export class CustomerContact {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'text' })
+  site!: string;
+
+  /** One contact per order: a second copy of the event must not make a second contact. */
+  @Property({ type: 'uuid', unique: true })
+  sourceOrderId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  firstName?: string;
+
+  @Property({ type: 'text', nullable: true })
+  lastName?: string;
+
+  @Property({ type: 'text', nullable: true })
+  phone?: string;
+
+  @Property({ type: 'text', nullable: true })
+  email?: string;
+
+  @Property({ type: 'timestamptz' })
+  orderedAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  recordedAt: Date = new Date();
+}

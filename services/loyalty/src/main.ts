@@ -1,0 +1,4 @@
+import { runService } from '@openretail/service-runtime';
+import { loyaltyServiceDefinition } from './service';
+
+runService(loyaltyServiceDefinition);

@@ -1,0 +1,27 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { APP_LOGGER, type Logger } from '@openretail/observability';
+import { SERVICE_CONFIG } from '@openretail/service-runtime';
+import { HttpErrorFilter } from './http/error-filter';
+import { OrdersController } from './orders/orders.controller';
+import { ORDERS_CLIENT, createOrdersClient, type OrdersClient } from './orders/orders-client';
+import type { GatewayConfig } from './service';
+
+@Module({
+  controllers: [OrdersController],
+  providers: [
+    {
+      provide: ORDERS_CLIENT,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: GatewayConfig) => createOrdersClient(config.ORDERS_GRPC_URL, config.GRPC_DEADLINE_MS),
+    },
+    { provide: APP_FILTER, inject: [APP_LOGGER], useFactory: (logger: Logger) => new HttpErrorFilter(logger) },
+  ],
+})
+export class AppModule implements OnApplicationShutdown {
+  constructor(@Inject(ORDERS_CLIENT) private readonly orders: OrdersClient) {}
+
+  onApplicationShutdown(): void {
+    this.orders.close();
+  }
+}

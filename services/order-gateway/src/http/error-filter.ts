@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import {
+  ConflictError,
+  GrpcCallError,
+  GrpcStatus,
+  NotFoundError,
+  PermissionDeniedError,
+  PreconditionError,
+  ValidationError,
+} from '@openretail/grpc';
+import type { Logger } from '@openretail/observability';
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: { field: string; reason: string }[] };
+}
+
+/** Maps what a request can fail with to one JSON error shape and the HTTP status a client expects. */
+export function toHttpError(error: unknown): { status: number; body: ErrorBody; retryAfterS?: number } {
+  const body = (code: string, message: string, fields?: ErrorBody['error']['fields']): ErrorBody => ({
+    error: { code, message, ...(fields ? { fields } : {}) },
+  });
+  if (error instanceof ValidationError) {
+    return { status: 400, body: body('validation_failed', 'the request has invalid fields', [...error.violations]) };
+  }
+  if (error instanceof NotFoundError) return { status: 404, body: body('not_found', error.message) };
+  if (error instanceof ConflictError) return { status: 409, body: body('conflict', error.message) };
+  if (error instanceof PreconditionError) return { status: 422, body: body('rule_violated', error.message) };
+  if (error instanceof PermissionDeniedError) return { status: 403, body: body('forbidden', error.message) };
+  if (error instanceof GrpcCallError && [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED].includes(error.code)) {
+    return { status: 503, body: body('unavailable', 'the service is temporarily unavailable; retry'), retryAfterS: 1 };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'bad_request';
+    return { status, body: body(code, error.message) };
+  }
+  return { status: 500, body: body('internal', 'internal error') };
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body, retryAfterS } = toHttpError(error);
+    if (status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (retryAfterS) void reply.header('Retry-After', String(retryAfterS));
+    void reply.status(status).send(body);
+  }
+}

@@ -1,0 +1,4 @@
+import { runService } from '@openretail/service-runtime';
+import { orderGatewayServiceDefinition } from './service';
+
+runService(orderGatewayServiceDefinition);

@@ -1,0 +1,4 @@
+import { runService } from '@openretail/service-runtime';
+import { ordersServiceDefinition } from './service';
+
+runService(ordersServiceDefinition);
