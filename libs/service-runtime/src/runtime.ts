@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-require-imports --
+   Nest, Fastify, gRPC and the service's own modules are required inside startService, after
+   tracing starts: instrumentation only patches modules loaded after it is installed. */
 import type { INestApplication, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -43,8 +46,6 @@ export async function startService<S extends ConfigShape>(
   def: ServiceDefinition<S>,
   options: StartOptions = {},
 ): Promise<RunningService> {
-  // Requires stay inside: nothing that loads http or grpc may run before tracing starts.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const source = options.env ?? process.env;
   const base = loadConfig(
     {
@@ -68,7 +69,6 @@ export async function startService<S extends ConfigShape>(
   const { FastifyAdapter } = require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify');
   const { HealthRegistry, NestJsonLogger } = require('@openretail/observability') as typeof import('@openretail/observability');
   const { PlatformModule } = require('./platform.module') as typeof import('./platform.module');
-  /* eslint-enable @typescript-eslint/no-require-imports */
 
   const closers: (() => Promise<unknown>)[] = [];
   let closing: Promise<void> | undefined;
@@ -137,9 +137,7 @@ export async function startService<S extends ConfigShape>(
 }
 
 async function openServiceDatabase(def: ServiceDefinition, config: Record<string, unknown>, logger: Logger) {
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   const { openDatabase, migrateUp } = require('@openretail/persistence') as typeof import('@openretail/persistence');
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   const { messagingEntities } = require('@openretail/messaging') as typeof import('@openretail/messaging');
   const orm = await openDatabase({
     url: config.DATABASE_URL as string,
@@ -160,7 +158,6 @@ async function openKafka(
   logger: Logger,
   orm: MikroORM | undefined,
 ) {
-  /* eslint-disable-next-line @typescript-eslint/no-require-imports */
   const messaging = require('@openretail/messaging') as typeof import('@openretail/messaging');
   const kafkaConfig = config as ConfigOf<typeof messaging.kafkaConfig>;
   const transport: MessageTransport = new messaging.KafkaTransport({ config: kafkaConfig, clientId: def.name, logger });

@@ -105,7 +105,9 @@ describe('transactional outbox', () => {
         throw new Error('process killed after publish');
       },
     };
-    await assert.rejects(relay(crashing).tick(), /process killed/);
+    const crashed = relay(crashing);
+    await assert.rejects(crashed.tick(), /process killed/);
+    await crashed.stop(); // its connection, and with it the leader lock, dies with the process
     assert.equal(await pending(), 1, 'the row stays unpublished');
     const row = await h.orm.em.fork().findOneOrFail(OutboxMessage, { eventId: event.id });
     assert.equal(row.attempts, 1);

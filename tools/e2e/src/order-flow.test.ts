@@ -1,0 +1,238 @@
+// Tracing first: the HTTP instrumentation patches only modules loaded after it starts.
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SpanKind } from '@opentelemetry/api';
+import { startTracing } from '@openretail/observability';
+const exporter = new InMemorySpanExporter();
+const spans = new SimpleSpanProcessor(exporter);
+startTracing({ serviceName: 'e2e', spanProcessors: [spans] });
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import {
+  OrderCreatedV1,
+  TOPICS,
+  newId,
+  type EventEnvelope,
+  type OrderCreatedPayload,
+} from '@openretail/contracts';
+import {
+  KafkaTransport,
+  kafkaConfig,
+  partitionForKey,
+  silentLogger,
+  type MessageProducer,
+} from '@openretail/messaging';
+import { loadConfig } from '@openretail/config';
+import { startService, type RunningService } from '@openretail/service-runtime';
+import { waitFor } from '@openretail/testing';
+import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
+import { customersServiceDefinition } from '@openretail/svc-customers/dist/service';
+import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
+import { createTestPlatform, type TestPlatform } from './platform';
+
+interface OrderJson {
+  id: string;
+  number: string;
+  status: string;
+  total: { amountMinor: number; currency: string };
+}
+interface ErrorJson {
+  error: { code: string; fields: { field: string; reason: string }[] };
+}
+const json = <T>(res: Response) => res.json() as Promise<T>;
+
+describe('first flow: gateway → orders → Kafka → customers', () => {
+  let platform: TestPlatform;
+  let orders: RunningService;
+  let customers: RunningService;
+  let gateway: RunningService;
+  let producer: MessageProducer;
+  let transport: KafkaTransport;
+  const sql = async (service: RunningService, text: string, params: unknown[] = []) => {
+    const client = new Client({ connectionString: platform.env(service.name).DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${gateway.httpPort}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const contactsOf = (orderId: string) =>
+    sql(customers, 'select * from customer_contacts where source_order_id = $1', [orderId]);
+
+  before(async () => {
+    platform = await createTestPlatform('flow', ['orders', 'customers']);
+    orders = await startService(ordersServiceDefinition, { env: platform.env('orders') });
+    customers = await startService(customersServiceDefinition, { env: platform.env('customers') });
+    gateway = await startService(orderGatewayServiceDefinition, {
+      env: platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
+    });
+    transport = new KafkaTransport({
+      config: loadConfig(kafkaConfig, platform.env('test')),
+      clientId: 'e2e',
+      logger: silentLogger,
+    });
+    producer = transport.producer();
+    await producer.connect();
+  });
+
+  after(async () => {
+    await producer?.disconnect();
+    await transport?.close();
+    for (const s of [gateway, customers, orders]) await s?.close();
+    await platform?.close();
+  });
+
+  const body = {
+    site: 'pult',
+    externalId: 'web-100500',
+    currency: 'RUB',
+    customer: { firstName: 'Мария', lastName: 'Иванова', phone: '+79161234567', email: 'Maria@Example.com' },
+    items: [
+      {
+        offerExternalId: 'yamaha-rx-v6a',
+        name: 'AV-ресивер Yamaha RX-V6A',
+        quantity: 1,
+        unitPrice: { amountMinor: 8999000, currency: 'RUB' },
+      },
+      { name: 'Кабель HDMI 2 м', quantity: 2, unitPrice: { amountMinor: 129000, currency: 'RUB' } },
+    ],
+  };
+
+  test('an order posted to the gateway is stored once and its contact reaches customers once', async () => {
+    const res = await post('/v1/orders', body, { 'Idempotency-Key': 'flow-1' });
+    assert.equal(res.status, 201);
+    const order = await json<OrderJson>(res);
+    assert.deepEqual(
+      order.total,
+      { amountMinor: 9257000, currency: 'RUB' },
+      'the service computes the total',
+    );
+    assert.equal(order.status, 'new');
+
+    const retry = await post('/v1/orders', body, { 'Idempotency-Key': 'flow-1' });
+    assert.equal(retry.status, 201);
+    assert.equal((await json<OrderJson>(retry)).id, order.id, 'a retry returns the first order');
+    assert.equal(
+      (await sql(orders, 'select count(*)::int as n from orders where site = $1', ['pult']))[0].n,
+      1,
+    );
+
+    const got = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/orders/${order.id}`);
+    assert.equal(got.status, 200);
+    assert.equal((await json<OrderJson>(got)).number, order.number);
+
+    await waitFor(async () => (await contactsOf(order.id)).length === 1, {
+      message: 'contact recorded',
+      timeoutMs: 15_000,
+    });
+    const [contact] = await contactsOf(order.id);
+    assert.equal(contact.email, 'maria@example.com');
+    assert.equal(contact.phone, '+79161234567');
+
+    // Kafka delivers at least once: hand customers the very same event again.
+    const [row] = await sql(
+      orders,
+      "select envelope from outbox_message where envelope->>'aggregateId' = $1",
+      [order.id],
+    );
+    const event = row.envelope as EventEnvelope<OrderCreatedPayload>;
+    const topic = platform.prefix + TOPICS.orderEvents.name;
+    await producer.send([
+      { topic, key: order.id, value: JSON.stringify(event), headers: { 'event-id': event.id } },
+    ]);
+    // A later event on the same partition proves the duplicate before it was consumed.
+    const partition = partitionForKey(order.id, TOPICS.orderEvents.partitions);
+    let markerId = newId();
+    while (partitionForKey(markerId, TOPICS.orderEvents.partitions) !== partition) markerId = newId();
+    const marker = OrderCreatedV1.create(
+      { ...event.payload, orderId: markerId, number: 'marker', externalId: undefined },
+      { source: 'e2e', aggregateId: markerId },
+    );
+    await producer.send([{ topic, key: markerId, value: JSON.stringify(marker), headers: {} }]);
+    await waitFor(async () => (await contactsOf(markerId)).length === 1, {
+      message: 'marker consumed',
+      timeoutMs: 15_000,
+    });
+    assert.equal((await contactsOf(order.id)).length, 1, 'the redelivered event had no second effect');
+  });
+
+  test('one trace links the HTTP request, the gRPC call, the publish and the consumption', async () => {
+    const res = await post('/v1/orders', { ...body, externalId: 'web-100501' });
+    assert.equal(res.status, 201);
+    const order = await json<OrderJson>(res);
+    await waitFor(async () => (await contactsOf(order.id)).length === 1, {
+      message: 'contact recorded',
+      timeoutMs: 15_000,
+    });
+
+    const all = (): ReadableSpan[] => exporter.getFinishedSpans();
+    const server = () =>
+      all().find(
+        (s) =>
+          s.kind === SpanKind.SERVER &&
+          s.attributes['http.method'] === 'POST' &&
+          /\/v1\/orders/.test(String(s.attributes['http.target'] ?? s.attributes['url.path'] ?? s.name)),
+      );
+    await waitFor(
+      async () => {
+        await spans.forceFlush();
+        const http = server();
+        return (
+          !!http &&
+          all().some(
+            (s) =>
+              s.spanContext().traceId === http.spanContext().traceId &&
+              s.kind === SpanKind.CONSUMER &&
+              s.attributes['messaging.message.id'] !== undefined,
+          )
+        );
+      },
+      { message: 'the whole trace exported', timeoutMs: 15_000 },
+    );
+
+    const traceId = server()!.spanContext().traceId;
+    const trace = all().filter((s) => s.spanContext().traceId === traceId);
+    const kinds = (kind: SpanKind, name: RegExp) => trace.filter((s) => s.kind === kind && name.test(s.name));
+    assert.equal(kinds(SpanKind.CLIENT, /OrdersService\/CreateOrder/).length, 1, 'gRPC client span');
+    assert.equal(kinds(SpanKind.SERVER, /OrdersService\/CreateOrder/).length, 1, 'gRPC server span');
+    assert.equal(kinds(SpanKind.PRODUCER, /order-events\.v1 publish/).length, 1, 'Kafka produce span');
+    const consume = kinds(SpanKind.CONSUMER, /order-events\.v1 process/);
+    assert.equal(consume.length, 1, 'Kafka consume span');
+    assert.equal(consume[0].attributes['messaging.consumer.group.name'], 'customers.order-contacts');
+    const producerSpan = kinds(SpanKind.PRODUCER, /publish/)[0];
+    assert.equal(
+      consume[0].parentSpanContext?.spanId,
+      producerSpan.spanContext().spanId,
+      'consume follows produce',
+    );
+  });
+
+  test('bad input is refused with every offending field named, and nothing is stored', async () => {
+    const before = (await sql(orders, 'select count(*)::int as n from orders'))[0].n;
+    const res = await post('/v1/orders', {
+      ...body,
+      externalId: 'web-bad',
+      items: [{ name: '', quantity: 0, unitPrice: { amountMinor: 100, currency: 'USD' } }],
+    });
+    assert.equal(res.status, 400);
+    const error = (await json<ErrorJson>(res)).error;
+    assert.equal(error.code, 'validation_failed');
+    const fields = Object.fromEntries(error.fields.map((f) => [f.field, f.reason]));
+    assert.match(fields['items[0].name'], /required/);
+    assert.match(fields['items[0].quantity'], /at least 1/);
+    assert.match(fields['items[0].unitPrice.currency'], /order currency RUB/);
+    const shape = await post('/v1/orders', { site: 'pult', items: 'many', colour: 'red' });
+    assert.equal(shape.status, 400);
+    const shapeFields = (await json<ErrorJson>(shape)).error.fields.map((f) => f.field);
+    assert.ok(shapeFields.includes('currency') && shapeFields.includes('items'), JSON.stringify(shapeFields));
+    assert.equal((await sql(orders, 'select count(*)::int as n from orders'))[0].n, before);
+  });
+});
