@@ -148,15 +148,6 @@ kafka_control() {
   ) 2>/dev/null
 }
 
-# True while the process runs. A zombie does not: an exited launcher whose new parent has not
-# reaped it yet still answers kill -0.
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local _pid _comm state
-  read -r _pid _comm state _ <"/proc/$1/stat" 2>/dev/null || return 0
-  [[ $state != Z ]]
-}
-
 # The launcher's pid when it runs: the pid file names a live process that is our launcher
 # (not a recycled pid).
 kafka_pid() {
@@ -294,6 +285,7 @@ kafka_env() {
   fi
   printf "export KAFKA_BROKERS='%s'\n" "$(cat "$KAFKA_DIR/bootstraps")"
   printf 'export KAFKA_CONSUMER_MAX_WAIT_MS=50\n'
+  printf 'export KAFKA_CONSUMER_SESSION_TIMEOUT_MS=6000\n'
   printf 'export KAFKA_IDEMPOTENT_PRODUCER=false\n'
   printf "export KAFKA_CONTROL='%s'\n" "$(cat "$KAFKA_DIR/control")"
 }

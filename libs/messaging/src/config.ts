@@ -14,6 +14,11 @@ export const kafkaConfig = {
    * fine; the local mock answers only when the wait expires, so it runs with 50 ms.
    */
   KAFKA_CONSUMER_MAX_WAIT_MS: env.int({ min: 10, max: 30000, default: 5000 }),
+  /**
+   * How long a group waits for a silent member before handing its partitions to others. The
+   * local mock ignores LeaveGroup, so a restarted consumer waits this long to rejoin: 6 s there.
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: env.int({ min: 6000, max: 300_000, default: 30_000 }),
   KAFKA_TOPIC_PREFIX: env.string({ default: '' }),
   KAFKA_SSL: env.bool(false),
   KAFKA_SASL_MECHANISM: env.oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, 'none'),

@@ -19,4 +19,4 @@ export {
 export { findRepoRoot } from './repo-root';
 export { uniqueName } from './unique-name';
 export { waitFor, WaitForTimeoutError, type Truthy, type WaitForOptions } from './wait-for';
-export { provisionTopics } from './topics';
+export { localKafkaEnv, provisionTopics } from './topics';

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '@openretail/persistence';
-import { localKafka, provisionTopics, uniqueName, type LocalKafka } from '@openretail/testing';
+import { localKafka, localKafkaEnv, provisionTopics, uniqueName, type LocalKafka } from '@openretail/testing';
 
 /**
  * Databases and a private topic prefix for one suite, and the environment each service runs
@@ -27,9 +27,7 @@ export async function createTestPlatform(
     prefix,
     env: (service, extra = {}) => ({
       ...(databases[service] ? { DATABASE_URL: databases[service].url, MIGRATE_ON_START: 'true' } : {}),
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_CONSUMER_MAX_WAIT_MS: '50',
-      KAFKA_TOPIC_PREFIX: prefix,
+      ...localKafkaEnv(kafka.brokers, prefix),
       HTTP_PORT: '0',
       GRPC_PORT: '0',
       LOG_LEVEL: 'warn',

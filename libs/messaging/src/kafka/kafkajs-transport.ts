@@ -101,6 +101,7 @@ export class KafkajsTransport implements MessageTransport {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: this.options.config.KAFKA_CONSUMER_MAX_WAIT_MS,
+      sessionTimeout: this.options.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
       allowAutoTopicCreation: false,
     });
     return {

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '@openretail/config';
 import { OrderCreatedV1, money, newId, type EventEnvelope } from '@openretail/contracts';
 import { createTestDatabase, ormOptions, type TestDatabase } from '@openretail/persistence';
-import { localKafka, provisionTopics, uniqueName } from '@openretail/testing';
+import { localKafka, localKafkaEnv, provisionTopics, uniqueName } from '@openretail/testing';
 import { kafkaConfig } from '../config';
 import { KafkajsTransport } from '../kafka/kafkajs-transport';
 import { silentLogger } from '../logger';
@@ -38,11 +38,7 @@ export async function openHarness(label: string): Promise<Harness> {
   const prefix = `${uniqueName(label)}.`;
   await provisionTopics(kafka.control, prefix);
   const transport = new KafkajsTransport({
-    config: loadConfig(kafkaConfig, {
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_CONSUMER_MAX_WAIT_MS: '50',
-      KAFKA_TOPIC_PREFIX: prefix,
-    }),
+    config: loadConfig(kafkaConfig, localKafkaEnv(kafka.brokers, prefix)),
     clientId: label,
     logger: silentLogger,
   });
