@@ -13,11 +13,14 @@ import { parseAllDocuments } from 'yaml';
 import { createHelmRunner, ensureHelm } from './lib/helm.mjs';
 import { checkRelease, NAMESPACE, RELEASE, SERVICES } from './lib/invariants.mjs';
 import { validateManifest } from './lib/schemas.mjs';
+import { checkServiceDatabases, checkTopicsFile } from './lib/sources.mjs';
 import { checkTypes } from './lib/types.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const externalDatabaseSecrets = SERVICES.map((s) => `${RELEASE}-${s.name}-database`);
+const externalDatabaseSecrets = SERVICES.filter((s) => s.database).map(
+  (s) => `${RELEASE}-${s.name}-database`,
+);
 
 // Values scenarios and what their release must look like.
 const SCENARIOS = [
@@ -84,6 +87,11 @@ const REJECTED = [
     set: ['global.kafka.sasl.mechanism=scram-sha-512', 'global.kafka.sasl.username=u'],
     error: /global\.kafka\.sasl: set existingSecret or password/,
   },
+  {
+    name: 'database settings for the gateway, which owns no database',
+    set: ['order-gateway.database.url=postgres://gateway@db:5432/openretail_gateway'],
+    error: /order-gateway\.database\.url: set although database\.enabled is false/,
+  },
   { name: 'release name too long', release: 'a'.repeat(53), error: /longer than 63 characters/ },
 ];
 
@@ -103,7 +111,10 @@ async function main() {
   };
 
   record('dependencies are unpacked sub-charts (no download)', checkDependencies(helm, chartDir));
-  const topics = JSON.parse(readFileSync(path.join(chartDir, 'files', 'topics.json'), 'utf8'));
+  const topicsFile = path.join(chartDir, 'files', 'topics.json');
+  record("files/topics.json is the topic registry's output", checkTopicsFile(repoRoot, topicsFile));
+  record('services with a database are those with src/migrate.ts', checkServiceDatabases(repoRoot, SERVICES));
+  const topics = JSON.parse(readFileSync(topicsFile, 'utf8'));
 
   const rendered = [];
   for (const scenario of SCENARIOS) {

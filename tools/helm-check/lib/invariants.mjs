@@ -4,9 +4,10 @@
 export const RELEASE = 'openretail';
 export const NAMESPACE = 'openretail';
 
-// The services and their process settings, as the shared conventions define them.
+// The services and their process settings, as the shared conventions define them. `database` is
+// null for a service that owns no data (the gateway calls orders over gRPC and stores nothing).
 export const SERVICES = [
-  { name: 'order-gateway', httpPort: 8080, grpcPort: null, database: 'openretail_gateway' },
+  { name: 'order-gateway', httpPort: 8080, grpcPort: null, database: null },
   { name: 'orders', httpPort: 3001, grpcPort: 50051, database: 'openretail_orders' },
   { name: 'customers', httpPort: 3002, grpcPort: 50052, database: 'openretail_customers' },
   { name: 'loyalty', httpPort: 3003, grpcPort: 50053, database: 'openretail_loyalty' },
@@ -87,7 +88,13 @@ function checkService(service, { get, fail, expect }) {
     env.get('GRPC_PORT')?.value,
     service.grpcPort ? String(service.grpcPort) : undefined,
   );
-  expectEqual(fail, where, 'MIGRATE_ON_START', env.get('MIGRATE_ON_START')?.value, 'false');
+  expectEqual(
+    fail,
+    where,
+    'MIGRATE_ON_START',
+    env.get('MIGRATE_ON_START')?.value,
+    service.database ? 'false' : undefined,
+  );
   expectEqual(fail, where, 'KAFKA_IDEMPOTENT_PRODUCER', env.get('KAFKA_IDEMPOTENT_PRODUCER')?.value, 'true');
   expectEqual(
     fail,
@@ -120,6 +127,7 @@ function checkService(service, { get, fail, expect }) {
   }
 
   checkK8sService(service, deployment, get, fail);
+  if (!service.database) return checkNoDatabase(service, get, fail);
   checkMigrationJob(service, env, get, fail, expect);
   if (expect.postgresql.provider === 'cloudnativepg') {
     const database = get('Database', name);
@@ -151,6 +159,17 @@ function checkHardening(where, pod, container, fail) {
 }
 
 function checkDatabaseEnv(where, service, env, expect, fail) {
+  if (!service.database) {
+    for (const name of [
+      'DATABASE_URL',
+      'DATABASE_POOL_MAX',
+      'OPENRETAIL_DB_USERNAME',
+      'OPENRETAIL_DB_PASSWORD',
+    ]) {
+      if (env.has(name)) fail(where, `${name} set although ${service.name} owns no database`);
+    }
+    return;
+  }
   const url = env.get('DATABASE_URL');
   if (!url) return fail(where, 'DATABASE_URL missing');
   if (expect.postgresql.provider === 'external') {
@@ -198,6 +217,19 @@ function checkK8sService(service, deployment, get, fail) {
   }
   if (!matches(svc.spec.selector, deployment.spec.template.metadata.labels)) {
     fail(where, `selector ${JSON.stringify(svc.spec.selector)} does not select the Deployment's pods`);
+  }
+}
+
+/** A service without a database gets no migration Job, CNPG Database or database Secret. */
+function checkNoDatabase(service, get, fail) {
+  const name = `${RELEASE}-${service.name}`;
+  for (const [kind, resource] of [
+    ['Job', `${name}-migrate`],
+    ['Database', name],
+    ['Secret', `${name}-database`],
+  ]) {
+    if (get(kind, resource))
+      fail(`${kind}/${resource}`, `rendered although ${service.name} owns no database`);
   }
 }
 

@@ -1,5 +1,7 @@
 {{/*
-PostgreSQL wiring of a service (context: root, v).
+PostgreSQL wiring of a service (context: root, v). Everything here is skipped for a service
+without a database (database.enabled false, e.g. the order-gateway): no DATABASE_URL, Secret,
+CNPG Database or migration Job.
 
 external:      DATABASE_URL comes from a Secret: database.existingSecret/existingSecretKey, or the
                Secret "<release>-<service>-database" (key DATABASE_URL), which the chart creates
@@ -13,7 +15,20 @@ cloudnativepg: a CNPG Database resource creates database.name on the cluster; cr
 {{- .v.database.existingSecret | default (printf "%s-database" (include "common.fullname" .root)) -}}
 {{- end -}}
 
+{{/* A service that owns no database takes no database settings: reject them instead of ignoring them. */}}
+{{- define "common.database.validate" -}}
+{{- $db := .v.database -}}
+{{- if not $db.enabled -}}
+{{- range $key := list "url" "existingSecret" "owner" "credentialsSecret" -}}
+{{- if get $db $key -}}
+{{- fail (printf "%s.database.%s: set although database.enabled is false (the service owns no database)" $.root.Chart.Name $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "common.database.env" -}}
+{{- if .v.database.enabled }}
 {{- $pg := .root.Values.global.postgresql -}}
 {{- $db := .v.database -}}
 {{- $name := required (printf "%s.database.name is required" .root.Chart.Name) $db.name -}}
@@ -40,12 +55,13 @@ cloudnativepg: a CNPG Database resource creates database.name on the cluster; cr
       name: {{ include "common.database.secretName" . }}
       key: {{ ternary ($db.existingSecretKey | default "DATABASE_URL") "DATABASE_URL" (not (empty $db.existingSecret)) }}
 {{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* The chart-made DATABASE_URL Secret (external provider with database.url). It is a hook so it
      exists before the migration Job; helm uninstall leaves hooks behind. */}}
 {{- define "common.database.secret" -}}
-{{- if and (eq .root.Values.global.postgresql.provider "external") .v.database.url (not .v.database.existingSecret) }}
+{{- if and .v.database.enabled (eq .root.Values.global.postgresql.provider "external") .v.database.url (not .v.database.existingSecret) }}
 apiVersion: v1
 kind: Secret
 metadata:
@@ -64,7 +80,7 @@ stringData:
      deleting the resource on re-creation keeps the data (databaseReclaimPolicy retain). */}}
 {{- define "common.database.cnpg" -}}
 {{- $pg := .root.Values.global.postgresql -}}
-{{- if eq $pg.provider "cloudnativepg" }}
+{{- if and .v.database.enabled (eq $pg.provider "cloudnativepg") }}
 {{- $c := $pg.cloudnativepg }}
 apiVersion: postgresql.cnpg.io/v1
 kind: Database

@@ -9,6 +9,7 @@ everything else comes from global.serviceDefaults, overridable per service.
 {{- $v := deepCopy .Values.global.serviceDefaults -}}
 {{- include "common.mergeInto" (dict "dst" $v "src" (omit .Values "global")) -}}
 {{- $ctx := dict "root" . "v" $v "component" "server" -}}
+{{- include "common.database.validate" $ctx -}}
 {{- $docs := list
   (include "common.configMap" $ctx)
   (include "common.serviceAccount" $ctx)
@@ -38,13 +39,16 @@ everything else comes from global.serviceDefaults, overridable per service.
   "NODE_ENV" $g.nodeEnv
   "LOG_LEVEL" ($v.logLevel | default $g.logLevel)
   "HTTP_PORT" (int $v.httpPort)
-  "DATABASE_POOL_MAX" (int $v.databasePoolMax)
-  "MIGRATE_ON_START" false
   "KAFKA_CLIENT_ID" $root.Chart.Name
   "KAFKA_IDEMPOTENT_PRODUCER" $g.kafka.idempotentProducer
   "OTEL_SERVICE_NAME" $root.Chart.Name
 -}}
 {{- if $v.grpcPort }}{{ $_ := set $data "GRPC_PORT" (int $v.grpcPort) }}{{ end -}}
+{{- if $v.database.enabled }}
+{{- $_ := set $data "DATABASE_POOL_MAX" (int $v.databasePoolMax) }}
+{{- /* The migration Job migrates before the pods start. */ -}}
+{{- $_ := set $data "MIGRATE_ON_START" false }}
+{{- end -}}
 {{- /* Unset unless configured: the service default suits a real Kafka. */ -}}
 {{- if $g.kafka.consumerMaxWaitMs }}{{ $_ := set $data "KAFKA_CONSUMER_MAX_WAIT_MS" (int $g.kafka.consumerMaxWaitMs) }}{{ end -}}
 {{- with $g.otel.endpoint }}{{ $_ := set $data "OTEL_EXPORTER_OTLP_ENDPOINT" . }}{{ end -}}
@@ -177,7 +181,9 @@ spec:
             {{- with $root.Values.global.otel.resourceAttributes }}{{ $attributes = append $attributes . }}{{ end }}
             - name: OTEL_RESOURCE_ATTRIBUTES
               value: {{ join "," $attributes | quote }}
-            {{- include "common.database.env" . | trim | nindent 12 }}
+            {{- with include "common.database.env" . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
             {{- with include "common.kafka.secretEnv" $root | trim }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -323,11 +329,11 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* Applies the service's pending migrations before the new release's pods start. No service
-     account or ConfigMap: as a pre-install hook it runs before those exist. */}}
+{{/* Applies the service's pending migrations before the new release's pods start (services with a
+     database only). No service account or ConfigMap: as a pre-install hook it runs before those exist. */}}
 {{- define "common.migrationJob" -}}
 {{- $m := .root.Values.global.migrations -}}
-{{- if $m.enabled }}
+{{- if and $m.enabled .v.database.enabled }}
 {{- $root := .root -}}
 {{- $ctx := dict "root" $root "v" .v "component" "migration" -}}
 apiVersion: batch/v1
