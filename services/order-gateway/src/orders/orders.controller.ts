@@ -5,11 +5,10 @@ import { ValidationError, moneyFromProto, dateFromTimestamp, type ordersV1 } fro
 import { createOrderBody, idempotencyKeyHeader } from './order-request.schema';
 import { ORDERS_CLIENT, type OrdersClient } from './orders-client';
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, prefix = ''): T {
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const error = ValidationError.fromZod(result.error);
-  throw new ValidationError(error.violations.map((v) => ({ field: prefix + v.field, reason: v.reason })));
+  throw ValidationError.fromZod(result.error);
 }
 
 /** The JSON shape of an order in the public API: money as minor units, times as ISO 8601 UTC. */
@@ -44,7 +43,9 @@ export class OrdersController {
   @HttpCode(201)
   async create(@Body() raw: unknown, @Headers('idempotency-key') keyHeader?: string) {
     const body = parse(createOrderBody, raw);
-    const idempotencyKey = parse(idempotencyKeyHeader, keyHeader, 'header Idempotency-Key: ') ?? `gw-${randomUUID()}`;
+    const key = idempotencyKeyHeader.safeParse(keyHeader);
+    if (!key.success) throw ValidationError.field('Idempotency-Key', key.error.issues[0].message);
+    const idempotencyKey = key.data ?? `gw-${randomUUID()}`;
     const order = await this.orders.call('CreateOrder', {
       site: body.site,
       externalId: body.externalId,
