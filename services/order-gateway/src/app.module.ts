@@ -13,9 +13,14 @@ import type { GatewayConfig } from './service';
     {
       provide: ORDERS_CLIENT,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: GatewayConfig) => createOrdersClient(config.ORDERS_GRPC_URL, config.GRPC_DEADLINE_MS),
+      useFactory: (config: GatewayConfig) =>
+        createOrdersClient(config.ORDERS_GRPC_URL, config.GRPC_DEADLINE_MS),
     },
-    { provide: APP_FILTER, inject: [APP_LOGGER], useFactory: (logger: Logger) => new HttpErrorFilter(logger) },
+    {
+      provide: APP_FILTER,
+      inject: [APP_LOGGER],
+      useFactory: (logger: Logger) => new HttpErrorFilter(logger),
+    },
   ],
 })
 export class AppModule implements OnApplicationShutdown {

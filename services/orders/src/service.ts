@@ -14,7 +14,9 @@ export const ordersServiceDefinition: ServiceDefinition = {
     services: (app) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { OrdersGrpcHandler } = require('./orders/orders.grpc') as typeof import('./orders/orders.grpc');
-      return [{ definition: ordersV1.ordersService(), implementation: app.get(OrdersGrpcHandler).implementation() }];
+      return [
+        { definition: ordersV1.ordersService(), implementation: app.get(OrdersGrpcHandler).implementation() },
+      ];
     },
   },
 };

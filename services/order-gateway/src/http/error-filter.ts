@@ -21,14 +21,24 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody; 
     error: { code, message, ...(fields ? { fields } : {}) },
   });
   if (error instanceof ValidationError) {
-    return { status: 400, body: body('validation_failed', 'the request has invalid fields', [...error.violations]) };
+    return {
+      status: 400,
+      body: body('validation_failed', 'the request has invalid fields', [...error.violations]),
+    };
   }
   if (error instanceof NotFoundError) return { status: 404, body: body('not_found', error.message) };
   if (error instanceof ConflictError) return { status: 409, body: body('conflict', error.message) };
   if (error instanceof PreconditionError) return { status: 422, body: body('rule_violated', error.message) };
   if (error instanceof PermissionDeniedError) return { status: 403, body: body('forbidden', error.message) };
-  if (error instanceof GrpcCallError && [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED].includes(error.code)) {
-    return { status: 503, body: body('unavailable', 'the service is temporarily unavailable; retry'), retryAfterS: 1 };
+  if (
+    error instanceof GrpcCallError &&
+    [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED].includes(error.code)
+  ) {
+    return {
+      status: 503,
+      body: body('unavailable', 'the service is temporarily unavailable; retry'),
+      retryAfterS: 1,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -13,7 +13,9 @@ export interface CreateOrderCommand {
   items: { offerExternalId?: string; name: string; quantity: number; unitPrice: Money }[];
 }
 
-const code = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a code of lowercase letters, digits, - and _');
+const code = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a code of lowercase letters, digits, - and _');
 const optionalText = (max: number) =>
   z
     .string()
@@ -32,14 +34,21 @@ const commandSchema = z
       firstName: optionalText(200),
       lastName: optionalText(200),
       phone: optionalText(64).refine((p) => !p || /^\+?[0-9 ()-]{5,}$/.test(p), 'must be a phone number'),
-      email: optionalText(320).refine((e) => !e || z.email().safeParse(e).success, 'must be an email address'),
+      email: optionalText(320).refine(
+        (e) => !e || z.email().safeParse(e).success,
+        'must be an email address',
+      ),
     }),
     items: z
       .array(
         z.object({
           offerExternalId: optionalText(100),
           name: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
-          quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'is too large'),
+          quantity: z
+            .number()
+            .int('must be a whole number')
+            .min(1, 'must be at least 1')
+            .max(1_000_000, 'is too large'),
           unitPrice: z.object({
             amountMinor: z
               .number()

@@ -71,7 +71,9 @@ export class OrdersGrpcHandler {
       GetOrder: async (req) => {
         if (req.key === 'id' && req.id) return toProto(await this.orders.get({ id: req.id }));
         if (req.key === 'external' && req.external?.site && req.external.externalId) {
-          return toProto(await this.orders.get({ site: req.external.site, externalId: req.external.externalId }));
+          return toProto(
+            await this.orders.get({ site: req.external.site, externalId: req.external.externalId }),
+          );
         }
         throw ValidationError.field('key', 'give either id or site and externalId');
       },

@@ -37,7 +37,8 @@ export class OrdersService {
     const where = 'id' in key ? { id: key.id } : { site: key.site, externalId: key.externalId };
     if ('id' in key && !/^[0-9a-f-]{36}$/i.test(key.id)) throw ValidationError.field('id', 'must be a UUID');
     const order = await em.findOne(Order, where, { populate: ['items'] });
-    if (!order) throw new NotFoundError(`order ${'id' in key ? key.id : `${key.site}/${key.externalId}`} not found`);
+    if (!order)
+      throw new NotFoundError(`order ${'id' in key ? key.id : `${key.site}/${key.externalId}`} not found`);
     return toOrderView(order);
   }
 
@@ -101,7 +102,10 @@ export class OrdersService {
   /** The order an earlier attempt of this request created, if any; a conflict if the key was reused. */
   private async findDuplicate(em: EntityManager, draft: NewOrder): Promise<OrderView | undefined> {
     const keys = [
-      draft.idempotencyKey && { field: 'idempotencyKey', where: { site: draft.site, idempotencyKey: draft.idempotencyKey } },
+      draft.idempotencyKey && {
+        field: 'idempotencyKey',
+        where: { site: draft.site, idempotencyKey: draft.idempotencyKey },
+      },
       draft.externalId && { field: 'externalId', where: { site: draft.site, externalId: draft.externalId } },
     ].filter(Boolean) as { field: string; where: object }[];
     for (const { field, where } of keys) {
