@@ -79,27 +79,6 @@ tests_for() {
 
 # ---------------------------------------------------------------- steps
 
-install_dependencies() {
-  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    log "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund
-  fi
-}
-
-# Runs an nx command; when it fails on the nx daemon (not on the code), runs it again without it.
-nx_run() {
-  local out status=0
-  out="$(mktemp)"
-  npx nx "$@" --outputStyle=static 2>&1 | tee "$out" || status=$?
-  if ((status != 0)) && [[ ${NX_DAEMON:-} != false ]] && grep -qi 'daemon' "$out"; then
-    warn "nx failed with a daemon error; retrying with NX_DAEMON=false"
-    status=0
-    NX_DAEMON=false npx nx "$@" --outputStyle=static || status=$?
-  fi
-  rm -f "$out"
-  return "$status"
-}
-
 main() {
   local filter
   for filter in "${FILTERS[@]}"; do [[ -e $filter ]] || die "no such file or folder: $filter"; done
