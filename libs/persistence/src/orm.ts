@@ -37,8 +37,9 @@ export function ormOptions(o: ServiceDatabaseOptions): Options {
       pathTs: join(o.serviceDir, '..', 'src', 'migrations'),
       glob: '!(*.d).js',
       emit: 'ts',
-      snapshot: true,
-      snapshotName: '.schema-snapshot',
+      // Migrations are always diffed against a database migrated from scratch (migration-cli),
+      // so no schema snapshot is kept: it would only be rewritten by every run.
+      snapshot: false,
       transactional: true,
       allOrNothing: true,
       silent: true,

@@ -19,7 +19,8 @@ function toJson(order: ordersV1.Order__Output) {
     site: order.site,
     externalId: order.externalId ?? undefined,
     status: order.status,
-    customer: order.customer,
+    // proto3 strings default to ''; the public API leaves unknown fields out instead.
+    customer: Object.fromEntries(Object.entries(order.customer ?? {}).filter(([, v]) => v !== '')),
     items: order.items.map((i) => ({
       offerExternalId: i.offerExternalId ?? undefined,
       name: i.name,
