@@ -164,6 +164,37 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     assert.equal((await contactsOf(order.id)).length, 1, 'the redelivered event had no second effect');
   });
 
+  test('concurrent duplicates make one order; a reused key or externalId with other content is a conflict', async () => {
+    const request = { ...body, externalId: 'web-race' };
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => post('/v1/orders', request, { 'Idempotency-Key': 'race-1' })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(8).fill(201),
+    );
+    const ids = new Set(await Promise.all(answers.map(async (a) => (await json<OrderJson>(a)).id)));
+    assert.equal(ids.size, 1, 'every duplicate got the same order');
+    assert.equal(
+      (await sql(orders, 'select count(*)::int as n from orders where external_id = $1', ['web-race']))[0].n,
+      1,
+    );
+
+    const otherContent = { ...request, items: [{ ...body.items[0], quantity: 5 }] };
+    const reusedKey = await post('/v1/orders', otherContent, { 'Idempotency-Key': 'race-1' });
+    assert.equal(reusedKey.status, 409);
+    assert.match(
+      (await json<ErrorJson & { error: { message: string } }>(reusedKey)).error.message,
+      /idempotency key/,
+    );
+    const reusedExternalId = await post('/v1/orders', otherContent, { 'Idempotency-Key': 'race-2' });
+    assert.equal(reusedExternalId.status, 409);
+    assert.match(
+      (await json<ErrorJson & { error: { message: string } }>(reusedExternalId)).error.message,
+      /externalId web-race/,
+    );
+  });
+
   test('one trace links the HTTP request, the gRPC call, the publish and the consumption', async () => {
     const res = await post('/v1/orders', { ...body, externalId: 'web-100501' });
     assert.equal(res.status, 201);

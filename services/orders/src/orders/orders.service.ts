@@ -99,27 +99,25 @@ export class OrdersService {
     return view;
   }
 
-  /** The order an earlier attempt of this request created, if any; a conflict if the key was reused. */
+  /**
+   * The order an earlier attempt of this request created, if any (one query for both keys, on
+   * the hot path of every create); a conflict if either key was used for different content.
+   */
   private async findDuplicate(em: EntityManager, draft: NewOrder): Promise<OrderView | undefined> {
     const keys = [
-      draft.idempotencyKey && {
-        field: 'idempotencyKey',
-        where: { site: draft.site, idempotencyKey: draft.idempotencyKey },
-      },
-      draft.externalId && { field: 'externalId', where: { site: draft.site, externalId: draft.externalId } },
-    ].filter(Boolean) as { field: string; where: object }[];
-    for (const { field, where } of keys) {
-      const found = await em.findOne(Order, where, { populate: ['items'] });
-      if (!found) continue;
-      if (found.requestFingerprint !== draft.fingerprint) {
-        throw new ConflictError(
-          field === 'idempotencyKey'
-            ? `idempotency key ${draft.idempotencyKey} was already used for a different request`
-            : `an order with externalId ${draft.externalId} already exists on site ${draft.site}`,
-        );
-      }
-      return toOrderView(found);
+      ...(draft.idempotencyKey ? [{ idempotencyKey: draft.idempotencyKey }] : []),
+      ...(draft.externalId ? [{ externalId: draft.externalId }] : []),
+    ];
+    if (keys.length === 0) return undefined;
+    const found = await em.find(Order, { site: draft.site, $or: keys }, { populate: ['items'] });
+    for (const order of found) {
+      if (order.requestFingerprint === draft.fingerprint) continue;
+      throw new ConflictError(
+        draft.idempotencyKey && order.idempotencyKey === draft.idempotencyKey
+          ? `idempotency key ${draft.idempotencyKey} was already used for a different request`
+          : `an order with externalId ${draft.externalId} already exists on site ${draft.site}`,
+      );
     }
-    return undefined;
+    return found.length > 0 ? toOrderView(found[0]) : undefined;
   }
 }
