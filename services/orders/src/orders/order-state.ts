@@ -1,0 +1,68 @@
+import type { Money } from '@openretail/contracts';
+
+/**
+ * An order as the domain rules see it: plain data, independent of how it is stored. Rules
+ * (status matrix, validations, totals, overdue detection, history) take and return these.
+ */
+export interface OrderState {
+  id: string;
+  site: string;
+  number: string;
+  externalId?: string;
+  orderType?: string;
+  orderMethod?: string;
+  status: string;
+  statusUpdatedAt: Date;
+  cancelReason?: string;
+  currency: string;
+  customer: { customerId?: string; firstName?: string; lastName?: string; phones: string[]; email?: string };
+  contragent: { type: 'individual' | 'legal-entity'; legalName?: string; inn?: string; kpp?: string };
+  items: OrderItemState[];
+  /** Discount on the whole order, in minor units, on top of item discounts. */
+  discount: Money;
+  delivery?: {
+    type?: string;
+    carrier?: string;
+    address?: string;
+    cost: Money;
+    netCost: Money;
+    date?: string;
+    timeFrom?: string;
+    timeTo?: string;
+    pickupPoint?: string;
+  };
+  payments: PaymentState[];
+  manager?: string;
+  customerComment?: string;
+  managerComment?: string;
+  tags: string[];
+  customFields: Record<string, string | number | boolean | null>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OrderItemState {
+  id: string;
+  offerExternalId?: string;
+  name: string;
+  quantity: number;
+  unitPrice: Money;
+  /** Per-item discount, for the whole line, in minor units. */
+  discount: Money;
+  status?: string;
+}
+
+export interface PaymentState {
+  id: string;
+  type: string;
+  status: string;
+  amount: Money;
+  paidAt?: Date;
+}
+
+/** Who acts, in which groups, from where: rules and the status matrix depend on all three. */
+export interface Actor {
+  userId?: string;
+  groups: string[];
+  source: 'api' | 'manager' | 'trigger' | 'import' | 'integration';
+}
