@@ -16,7 +16,8 @@ export default tseslint.config(
           paths: [
             {
               name: 'kafkajs',
-              message: 'Use @openretail/messaging: kafkajs stays behind its interface so the client can be replaced in one place.',
+              message:
+                'Use @openretail/messaging: kafkajs stays behind its interface so the client can be replaced in one place.',
             },
           ],
         },

@@ -100,6 +100,10 @@ main() {
     log "linting"
     nx_run "${scope[@]}" -t lint || die "lint failed"
   fi
+  if ((${#FILTERS[@]} == 0)); then
+    log "checking formatting"
+    npx --no-install prettier --check --log-level warn . || die "formatting differs: run npm run format"
+  fi
 
   # In CI nothing else needs the Kafka mock once the tests are done; a developer keeps it running.
   local infra_was_up=true

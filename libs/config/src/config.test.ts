@@ -29,7 +29,12 @@ test('parses typed values and applies defaults', () => {
 
 test('reports every wrong or missing variable by name with the reason', () => {
   try {
-    loadConfig(shape, { HTTP_PORT: '70000', KAFKA_BROKERS: ' , ', MIGRATE_ON_START: 'maybe', LOG_LEVEL: 'loud' });
+    loadConfig(shape, {
+      HTTP_PORT: '70000',
+      KAFKA_BROKERS: ' , ',
+      MIGRATE_ON_START: 'maybe',
+      LOG_LEVEL: 'loud',
+    });
     assert.fail('expected a ConfigError');
   } catch (e) {
     assert.ok(e instanceof ConfigError);

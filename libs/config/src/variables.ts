@@ -19,7 +19,10 @@ function withDefault<T>(schema: z.ZodType<T>, fallback: T | undefined, required:
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: `${parsed.error.issues[0]?.message ?? 'is invalid'}, got '${raw}'` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${parsed.error.issues[0]?.message ?? 'is invalid'}, got '${raw}'`,
+      });
       return z.NEVER;
     }
     return parsed.data;
@@ -61,22 +64,32 @@ export const env = {
     ) as unknown as z.ZodType<T[number], string | undefined>,
   url: (opts: { protocols: string[]; default?: string; optional?: boolean }) =>
     withDefault(
-      z.string().refine((v) => {
-        try {
-          return opts.protocols.includes(new URL(v).protocol.replace(/:$/, ''));
-        } catch {
-          return false;
-        }
-      }, `must be a URL with scheme ${opts.protocols.join(' or ')}`),
+      z.string().refine(
+        (v) => {
+          try {
+            return opts.protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL with scheme ${opts.protocols.join(' or ')}`,
+      ),
       opts.default,
       !opts.optional,
     ),
   /** Comma-separated list, e.g. KAFKA_BROKERS=host1:9092,host2:9092. */
-  list: (opts: { default?: string[]; optional?: boolean; item?: z.ZodType<string>; itemHint?: string } = {}) =>
+  list: (
+    opts: { default?: string[]; optional?: boolean; item?: z.ZodType<string>; itemHint?: string } = {},
+  ) =>
     withDefault(
       z
         .string()
-        .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+        .transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
         .refine((items) => items.length > 0, 'must list at least one value')
         .refine(
           (items) => !opts.item || items.every((i) => opts.item!.safeParse(i).success),
@@ -86,9 +99,5 @@ export const env = {
       !opts.optional,
     ),
   hostPort: (fallback?: string) =>
-    withDefault(
-      z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port'),
-      fallback,
-      true,
-    ),
+    withDefault(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port'), fallback, true),
 };

@@ -56,22 +56,27 @@ test('an event is created and parsed through its versioned schema', () => {
 
 test('the producer side refuses an invalid payload', () => {
   assert.throws(() =>
-    OrderCreatedV1.create({ ...orderPayload, items: [{ name: '', quantity: 0, unitPrice: money(1, 'RUB') }] }, {
-      source: 'orders',
-      aggregateId: orderPayload.orderId,
-    }),
+    OrderCreatedV1.create(
+      { ...orderPayload, items: [{ name: '', quantity: 0, unitPrice: money(1, 'RUB') }] },
+      {
+        source: 'orders',
+        aggregateId: orderPayload.orderId,
+      },
+    ),
   );
 });
 
 test('the consumer side names what is wrong', () => {
   const event = OrderCreatedV1.create(orderPayload, { source: 'orders', aggregateId: orderPayload.orderId });
   assert.throws(
-    () => parseEvent({ ...event, payload: { ...event.payload, total: { amountMinor: 'x', currency: 'RUB' } } }),
+    () =>
+      parseEvent({ ...event, payload: { ...event.payload, total: { amountMinor: 'x', currency: 'RUB' } } }),
     (e: unknown) => e instanceof EventValidationError && e.issues.some((i) => i.path === 'total.amountMinor'),
   );
   assert.throws(
     () => parseEvent({ ...event, version: 99 }),
-    (e: unknown) => e instanceof EventValidationError && /no schema registered for order.created v99/.test(e.message),
+    (e: unknown) =>
+      e instanceof EventValidationError && /no schema registered for order.created v99/.test(e.message),
   );
   assert.throws(
     () => parseEvent({ ...event, occurredAt: 'yesterday' }),

@@ -1,14 +1,19 @@
 import { z } from 'zod';
 
 /** ISO 4217 alphabetic code. */
-export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of three capital letters');
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of three capital letters');
 
 /**
  * Money in integer minor units (kopecks, cents) with its currency. Floats never carry money:
  * 0.1 + 0.2 drifts, and a B2B order of ten million roubles must add up to the kopeck.
  */
 export const moneySchema = z.object({
-  amountMinor: z.number().int('must be an integer number of minor units').refine(Number.isSafeInteger, 'is too large'),
+  amountMinor: z
+    .number()
+    .int('must be an integer number of minor units')
+    .refine(Number.isSafeInteger, 'is too large'),
   currency: currencySchema,
 });
 export type Money = z.infer<typeof moneySchema>;

@@ -16,7 +16,12 @@ export { OutboxMessage } from './outbox/outbox-message.entity';
 export { recordEvent, recordEvents, OUTBOX_CHANNEL } from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { InboxMessage } from './inbox/inbox-message.entity';
-export { EventConsumer, type EventConsumerOptions, type EventHandler, type RetryPolicy } from './inbox/event-consumer';
+export {
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type RetryPolicy,
+} from './inbox/event-consumer';
 export { kafkaHealth } from './health';
 
 import { InboxMessage } from './inbox/inbox-message.entity';

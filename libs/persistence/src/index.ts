@@ -1,5 +1,12 @@
 export { databaseConfig } from './config';
-export { ormOptions, openDatabase, migrateUp, databaseHealth, type ServiceOrm, type ServiceDatabaseOptions } from './orm';
+export {
+  ormOptions,
+  openDatabase,
+  migrateUp,
+  databaseHealth,
+  type ServiceOrm,
+  type ServiceDatabaseOptions,
+} from './orm';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { runMigrationCli } from './migration-cli';
 export { EntityManager } from '@mikro-orm/postgresql';

@@ -24,7 +24,8 @@ export async function runMigrationCli(serviceDir: string, entities: Entities, ar
       const migrator = orm.getMigrator();
       if (command === 'check') {
         const pending = await migrator.checkMigrationNeeded();
-        if (pending) throw new Error('the entities differ from the committed migrations: run `migrate.js create`');
+        if (pending)
+          throw new Error('the entities differ from the committed migrations: run `migrate.js create`');
         console.log('migrations match the entities');
       } else {
         const result = await migrator.createMigration(undefined, false, false, name);
@@ -53,4 +54,3 @@ export async function runMigrationCli(serviceDir: string, entities: Entities, ar
     await orm.close(true);
   }
 }
-

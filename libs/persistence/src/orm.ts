@@ -1,6 +1,11 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
-import { ReflectMetadataProvider, type AnyEntity, type EntityClass, type EntitySchema } from '@mikro-orm/core';
+import {
+  ReflectMetadataProvider,
+  type AnyEntity,
+  type EntityClass,
+  type EntitySchema,
+} from '@mikro-orm/core';
 import { join } from 'node:path';
 
 export type ServiceOrm = MikroORM;

@@ -30,7 +30,10 @@ async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
  * concurrently. Names carry a label for debugging and a random suffix for uniqueness.
  */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const safe = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const safe = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   const name = `test_${safe}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`create database "${name}"`));
   const url = new URL(adminUrl());
@@ -38,6 +41,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }

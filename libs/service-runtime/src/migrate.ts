@@ -8,8 +8,10 @@ import type { ServiceDefinition } from './definition';
  */
 export function runMigrations(def: ServiceDefinition): void {
   if (!def.database) throw new Error(`${def.name} has no database`);
-  runMigrationCli(def.database.serviceDir, [...def.database.entities, ...messagingEntities]).catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  runMigrationCli(def.database.serviceDir, [...def.database.entities, ...messagingEntities]).catch(
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
 }

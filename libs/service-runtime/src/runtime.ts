@@ -67,7 +67,8 @@ export async function startService<S extends ConfigShape>(
 
   const { NestFactory } = require('@nestjs/core') as typeof import('@nestjs/core');
   const { FastifyAdapter } = require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify');
-  const { HealthRegistry, NestJsonLogger } = require('@openretail/observability') as typeof import('@openretail/observability');
+  const { HealthRegistry, NestJsonLogger } =
+    require('@openretail/observability') as typeof import('@openretail/observability');
   const { PlatformModule } = require('./platform.module') as typeof import('./platform.module');
 
   const closers: (() => Promise<unknown>)[] = [];
@@ -113,7 +114,11 @@ export async function startService<S extends ConfigShape>(
     let grpcPort: number | undefined;
     if (def.grpc) {
       const { createGrpcServer } = require('@openretail/grpc') as typeof import('@openretail/grpc');
-      const server: GrpcServer = createGrpcServer({ port: base.GRPC_PORT as number, services: def.grpc.services(app), logger });
+      const server: GrpcServer = createGrpcServer({
+        port: base.GRPC_PORT as number,
+        services: def.grpc.services(app),
+        logger,
+      });
       grpcPort = await server.start();
       closers.push(() => server.stop(base.SHUTDOWN_GRACE_MS));
     }
@@ -137,7 +142,8 @@ export async function startService<S extends ConfigShape>(
 }
 
 async function openServiceDatabase(def: ServiceDefinition, config: Record<string, unknown>, logger: Logger) {
-  const { openDatabase, migrateUp } = require('@openretail/persistence') as typeof import('@openretail/persistence');
+  const { openDatabase, migrateUp } =
+    require('@openretail/persistence') as typeof import('@openretail/persistence');
   const { messagingEntities } = require('@openretail/messaging') as typeof import('@openretail/messaging');
   const orm = await openDatabase({
     url: config.DATABASE_URL as string,
@@ -160,7 +166,11 @@ async function openKafka(
 ) {
   const messaging = require('@openretail/messaging') as typeof import('@openretail/messaging');
   const kafkaConfig = config as ConfigOf<typeof messaging.kafkaConfig>;
-  const transport: MessageTransport = new messaging.KafkaTransport({ config: kafkaConfig, clientId: def.name, logger });
+  const transport: MessageTransport = new messaging.KafkaTransport({
+    config: kafkaConfig,
+    clientId: def.name,
+    logger,
+  });
   let producer: MessageProducer | undefined;
   let relay: OutboxRelay | undefined;
   if (def.kafka?.outbox) {
@@ -178,7 +188,13 @@ async function openKafka(
   return {
     transport,
     consumer: (spec: import('./definition').ConsumerSpec, db: MikroORM) =>
-      new messaging.EventConsumer({ ...spec, transport, orm: db, logger, topicPrefix: kafkaConfig.KAFKA_TOPIC_PREFIX }),
+      new messaging.EventConsumer({
+        ...spec,
+        transport,
+        orm: db,
+        logger,
+        topicPrefix: kafkaConfig.KAFKA_TOPIC_PREFIX,
+      }),
     async close() {
       await relay?.stop();
       await producer?.disconnect();

@@ -25,7 +25,10 @@ export interface EventDefinition<P> {
   readonly aggregateType: string;
   readonly payload: z.ZodType<P>;
   /** Builds a validated envelope; throws if the payload does not match its schema. */
-  create(payload: P, meta: { source: string; aggregateId: string; id?: string; occurredAt?: Date }): EventEnvelope<P>;
+  create(
+    payload: P,
+    meta: { source: string; aggregateId: string; id?: string; occurredAt?: Date },
+  ): EventEnvelope<P>;
 }
 
 export function defineEvent<P>(def: {

@@ -9,8 +9,12 @@ import { kafkaConfig } from '../config';
 import { KafkajsTransport } from '../kafka/kafkajs-transport';
 
 async function main() {
-  const config = loadConfig({ ...kafkaConfig, TOPIC_REPLICATION_FACTOR: env.int({ min: 1, max: 10, default: 3 }) });
-  const log = (level: string) => (obj: object, msg?: string) => console.log(JSON.stringify({ level, msg, ...obj }));
+  const config = loadConfig({
+    ...kafkaConfig,
+    TOPIC_REPLICATION_FACTOR: env.int({ min: 1, max: 10, default: 3 }),
+  });
+  const log = (level: string) => (obj: object, msg?: string) =>
+    console.log(JSON.stringify({ level, msg, ...obj }));
   const transport = new KafkajsTransport({
     config,
     clientId: 'openretail-topic-provisioner',

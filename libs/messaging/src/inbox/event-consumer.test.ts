@@ -80,7 +80,14 @@ describe('idempotent event consumer', () => {
     };
     const c = consumer('retry', flaky, 5);
     const event = orderCreated();
-    await c.handle({ topic: topic(), partition: 0, offset: '0', key: event.aggregateId, value: Buffer.from(JSON.stringify(event)), headers: {} });
+    await c.handle({
+      topic: topic(),
+      partition: 0,
+      offset: '0',
+      key: event.aggregateId,
+      value: Buffer.from(JSON.stringify(event)),
+      headers: {},
+    });
     assert.equal(calls, 3);
     assert.equal(await notesFor(event.id), 1);
   });
@@ -93,7 +100,9 @@ describe('idempotent event consumer', () => {
     const event = orderCreated();
     await publish(event);
     const ours = () =>
-      deadLetters.find((m) => m.headers['dlt-consumer-group'] === `${h.prefix}poison` && m.headers['event-id'] === event.id);
+      deadLetters.find(
+        (m) => m.headers['dlt-consumer-group'] === `${h.prefix}poison` && m.headers['event-id'] === event.id,
+      );
     await waitFor(ours, { message: 'dead letter published' });
     await c.stop();
     const dl = ours()!;
@@ -109,11 +118,17 @@ describe('idempotent event consumer', () => {
     const event = orderCreated();
     let calls = 0;
     const c = consumer('contract', async (e) => void (e.id === event.id && calls++));
-    const broken = JSON.stringify({ ...event, payload: { ...(event.payload as object), total: { amountMinor: 1.5, currency: 'RUB' } } });
+    const broken = JSON.stringify({
+      ...event,
+      payload: { ...(event.payload as object), total: { amountMinor: 1.5, currency: 'RUB' } },
+    });
     await c.start();
     await publish(event, broken);
     const ours = () =>
-      deadLetters.find((m) => m.headers['dlt-consumer-group'] === `${h.prefix}contract` && m.headers['event-id'] === event.id);
+      deadLetters.find(
+        (m) =>
+          m.headers['dlt-consumer-group'] === `${h.prefix}contract` && m.headers['event-id'] === event.id,
+      );
     await waitFor(ours, { message: 'dead letter published' });
     await c.stop();
     const dl = ours()!;

@@ -50,14 +50,19 @@ export class EventConsumer {
   constructor(private readonly o: EventConsumerOptions) {
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.prefix = o.topicPrefix ?? '';
-    this.dltByTopic = new Map(o.topics.map((t) => [this.prefix + t.name, this.prefix + deadLetterTopic(t).name]));
+    this.dltByTopic = new Map(
+      o.topics.map((t) => [this.prefix + t.name, this.prefix + deadLetterTopic(t).name]),
+    );
   }
 
   async start(): Promise<void> {
     this.stopping = false;
     this.dltProducer = this.o.transport.producer();
     await this.dltProducer.connect();
-    this.consumer = this.o.transport.consumer({ groupId: this.o.groupId, topics: [...this.dltByTopic.keys()] });
+    this.consumer = this.o.transport.consumer({
+      groupId: this.o.groupId,
+      topics: [...this.dltByTopic.keys()],
+    });
     await this.consumer.run((m) => this.handle(m));
   }
 
@@ -99,7 +104,9 @@ export class EventConsumer {
       extractTraceContext(message.headers),
     );
     try {
-      await context.with(trace.setSpan(context.active(), span), () => this.processWithRetries(message, event, handler));
+      await context.with(trace.setSpan(context.active(), span), () =>
+        this.processWithRetries(message, event, handler),
+      );
     } catch (e) {
       span.recordException(e as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
@@ -113,7 +120,8 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         const applied = await this.processOnce(message, event, handler);
-        if (!applied) this.o.logger.debug({ eventId: event.id, group: this.o.groupId }, 'duplicate event skipped');
+        if (!applied)
+          this.o.logger.debug({ eventId: event.id, group: this.o.groupId }, 'duplicate event skipped');
         return;
       } catch (e) {
         if (this.stopping) throw new StoppedError('stopping: the event will be redelivered');
@@ -133,7 +141,11 @@ export class EventConsumer {
   }
 
   /** Runs the handler and records the event as processed in one transaction; false if it already was. */
-  private processOnce(message: IncomingMessage, event: EventEnvelope, handler: EventHandler): Promise<boolean> {
+  private processOnce(
+    message: IncomingMessage,
+    event: EventEnvelope,
+    handler: EventHandler,
+  ): Promise<boolean> {
     return this.o.orm.em.fork().transactional(async (em) => {
       const inserted = await em.execute(
         `insert into inbox_message (consumer_group, event_id, event_type, topic, partition, "offset")

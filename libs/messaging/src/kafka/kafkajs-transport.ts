@@ -1,4 +1,12 @@
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Consumer,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 import type { TopicDefinition } from '@openretail/contracts';
 import type { ConfigOf } from '@openretail/config';
 import type { kafkaConfig } from '../config';
@@ -85,7 +93,10 @@ export class KafkajsTransport implements MessageTransport {
       async send(messages: OutgoingMessage[]) {
         if (messages.length === 0) return;
         // Consecutive messages to one topic go in one request; the order of the batch is kept.
-        const topicMessages: { topic: string; messages: { key: string; value: string; headers: Record<string, string> }[] }[] = [];
+        const topicMessages: {
+          topic: string;
+          messages: { key: string; value: string; headers: Record<string, string> }[];
+        }[] = [];
         for (const m of messages) {
           const last = topicMessages[topicMessages.length - 1];
           const entry = { key: m.key, value: m.value, headers: m.headers };

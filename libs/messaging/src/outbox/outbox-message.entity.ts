@@ -8,7 +8,8 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 @Entity({ tableName: 'outbox_message' })
 @Index({
   name: 'outbox_message_unpublished_idx',
-  expression: 'create index "outbox_message_unpublished_idx" on "outbox_message" ("id") where "published_at" is null',
+  expression:
+    'create index "outbox_message_unpublished_idx" on "outbox_message" ("id") where "published_at" is null',
 })
 export class OutboxMessage {
   @PrimaryKey({ type: 'bigint', autoincrement: true })

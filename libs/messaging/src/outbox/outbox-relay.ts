@@ -93,7 +93,9 @@ export class OutboxRelay {
   async tick(): Promise<number> {
     const client = await this.connection();
     if (!this.leader) {
-      const res = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [LEADER_LOCK_KEY]);
+      const res = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+        LEADER_LOCK_KEY,
+      ]);
       this.leader = res.rows[0].locked;
       if (!this.leader) return 0;
       this.o.logger.info({}, 'outbox relay is the leader for this database');
@@ -155,7 +157,10 @@ export class OutboxRelay {
       throw e;
     }
     spans.forEach((s) => s.end());
-    await client.query('update outbox_message set published_at = now(), last_error = null where id = any($1)', [ids]);
+    await client.query(
+      'update outbox_message set published_at = now(), last_error = null where id = any($1)',
+      [ids],
+    );
     return rows.length;
   }
 
@@ -163,10 +168,9 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.lastCleanup < 60_000) return;
     this.lastCleanup = now;
-    await client.query(
-      `delete from outbox_message where published_at < now() - make_interval(secs => $1)`,
-      [(this.o.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000],
-    );
+    await client.query(`delete from outbox_message where published_at < now() - make_interval(secs => $1)`, [
+      (this.o.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000,
+    ]);
   }
 
   private async connection(): Promise<Client> {

@@ -16,7 +16,10 @@ describe('transactional outbox', () => {
 
   before(async () => {
     h = await openHarness('outbox');
-    const consumer = h.transport.consumer({ groupId: `${h.prefix}reader`, topics: [h.prefix + TOPICS.orderEvents.name] });
+    const consumer = h.transport.consumer({
+      groupId: `${h.prefix}reader`,
+      topics: [h.prefix + TOPICS.orderEvents.name],
+    });
     await consumer.run(async (m) => void received.push(m));
     stopConsumer = () => consumer.stop();
   });
@@ -39,7 +42,13 @@ describe('transactional outbox', () => {
   }
 
   function relay(producer: MessageProducer = h.transport.producer()) {
-    return new OutboxRelay({ databaseUrl: h.db.url, producer, logger: silentLogger, topicPrefix: h.prefix, pollIntervalMs: 50 });
+    return new OutboxRelay({
+      databaseUrl: h.db.url,
+      producer,
+      logger: silentLogger,
+      topicPrefix: h.prefix,
+      pollIntervalMs: 50,
+    });
   }
 
   test('refuses to record an event outside a transaction', async () => {
@@ -61,7 +70,9 @@ describe('transactional outbox', () => {
     const r = relay(producer);
     r.start();
     await waitFor(async () => (await pending()) === 0, { message: 'outbox drained' });
-    await waitFor(() => events.every((e) => eventIdsOnTopic().includes(e.id)), { message: 'events on the topic' });
+    await waitFor(() => events.every((e) => eventIdsOnTopic().includes(e.id)), {
+      message: 'events on the topic',
+    });
     await r.stop();
     await producer.disconnect();
     for (const e of events) assert.equal(eventIdsOnTopic().filter((id) => id === e.id).length, 1);
@@ -77,7 +88,13 @@ describe('transactional outbox', () => {
     }
     const producer = h.transport.producer();
     await producer.connect();
-    const r = new OutboxRelay({ databaseUrl: h.db.url, producer, logger: silentLogger, topicPrefix: h.prefix, batchSize: 7 });
+    const r = new OutboxRelay({
+      databaseUrl: h.db.url,
+      producer,
+      logger: silentLogger,
+      topicPrefix: h.prefix,
+      batchSize: 7,
+    });
     r.start();
     await waitFor(() => received.length >= 30, { message: '30 events received' });
     await r.stop();
@@ -85,7 +102,10 @@ describe('transactional outbox', () => {
     for (const orderId of orders) {
       const sent = written.filter((w) => w.orderId === orderId).map((w) => w.eventId);
       const got = received.filter((m) => m.key === orderId);
-      assert.deepEqual(got.map((m) => JSON.parse(m.value!.toString()).id), sent);
+      assert.deepEqual(
+        got.map((m) => JSON.parse(m.value!.toString()).id),
+        sent,
+      );
       assert.equal(new Set(got.map((m) => m.partition)).size, 1, 'one aggregate, one partition');
       assert.equal(got[0].headers['event-type'], 'order.created');
     }

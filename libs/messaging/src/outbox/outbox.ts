@@ -21,7 +21,9 @@ export async function recordEvents(
   const headers = injectTraceHeaders();
   for (const { definition, envelope } of events) {
     if (envelope.type !== definition.type || envelope.version !== definition.version) {
-      throw new Error(`envelope ${envelope.type} v${envelope.version} does not match ${definition.type} v${definition.version}`);
+      throw new Error(
+        `envelope ${envelope.type} v${envelope.version} does not match ${definition.type} v${definition.version}`,
+      );
     }
     const row = new OutboxMessage();
     row.eventId = envelope.id;
@@ -36,6 +38,10 @@ export async function recordEvents(
 }
 
 /** Convenience for the common case of one event built from its definition. */
-export function recordEvent<P>(em: EntityManager, definition: EventDefinition<P>, envelope: EventEnvelope<P>) {
+export function recordEvent<P>(
+  em: EntityManager,
+  definition: EventDefinition<P>,
+  envelope: EventEnvelope<P>,
+) {
   return recordEvents(em, [{ definition: definition as EventDefinition<unknown>, envelope }]);
 }
