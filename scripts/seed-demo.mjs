@@ -1,15 +1,23 @@
-// Demo orders of a hi-fi and home-cinema shop (site `pult`, prices in RUB kopecks), created through the
-// gateway's public API like a storefront would. start.sh runs it after every start:
+// Demo reference data and orders of a hi-fi and home-cinema shop (site `pult`, prices in RUB kopecks),
+// saved through the gateway's public API like an administrator and a storefront would. start.sh runs it
+// after every start (the services are built by then):
 //
 //   node scripts/seed-demo.mjs            (GATEWAY_URL, default http://127.0.0.1:8080)
 //
-// Every order has a fixed externalId and Idempotency-Key, so a repeat returns the order created the
-// first time instead of a duplicate. Exits 1 when an order could not be created.
+// The reference data (services/orders/src/reference-data/demo-pult.ts) is saved only when the stored
+// document is missing or differs, so a repeat does not add versions. Every order has a fixed externalId
+// and Idempotency-Key, so a repeat returns the order created the first time instead of a duplicate.
+// Exits 1 when the reference data or an order could not be saved.
 /* global fetch, AbortSignal -- Node 20 globals without a node: module */
 
 import console from 'node:console';
+import { createRequire } from 'node:module';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+const { demoPult } = require('../services/orders/dist/reference-data/demo-pult.js');
+const { parseReferenceData } = require('../services/orders/dist/reference-data/reference-data.js');
 
 const GATEWAY_URL = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const SITE = 'pult';
@@ -107,20 +115,20 @@ const orders = demo.map(([[firstName, lastName, phone, email], lines], i) => {
   };
 });
 
-/** POSTs one order; retries what a restarting platform answers (no connection, 503), nothing else. */
-async function post({ idempotencyKey, body }) {
+/** Sends one request; retries what a restarting platform answers (no connection, 503), nothing else. */
+async function request(method, path, body, headers = {}) {
   for (let attempt = 1; ; attempt++) {
     let response;
     try {
-      response = await fetch(`${GATEWAY_URL}/v1/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(body),
+      response = await fetch(`${GATEWAY_URL}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (e) {
       if (attempt >= ATTEMPTS)
-        throw new Error(`POST ${GATEWAY_URL}/v1/orders: ${e.cause?.message ?? e.message}`);
+        throw new Error(`${method} ${GATEWAY_URL}${path}: ${e.cause?.message ?? e.message}`);
       await sleep(1000);
       continue;
     }
@@ -133,15 +141,46 @@ async function post({ idempotencyKey, body }) {
   }
 }
 
+/** JSON with object keys sorted: the stored document comes back with its keys in another order. */
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Saves the demo reference data unless the stored document already is it (defaults filled in). */
+async function seedReferenceData() {
+  const current = await request('GET', '/v1/reference-data');
+  if (current.status !== 200 && current.status !== 404) {
+    throw new Error(`GET /v1/reference-data: HTTP ${current.status} ${current.text}`);
+  }
+  const stored = current.status === 200 ? JSON.parse(current.text) : undefined;
+  if (stored && canonicalJson(stored.data) === canonicalJson(parseReferenceData(demoPult).data)) {
+    console.log(`seed-demo: reference data already present (version ${stored.version})`);
+    return;
+  }
+  // If-Match: an edit saved between the read above and this save is not overwritten.
+  const headers = { 'if-match': String(stored?.version ?? 0) };
+  const saved = await request('PUT', '/v1/reference-data', demoPult, headers);
+  if (saved.status !== 200) throw new Error(`PUT /v1/reference-data: HTTP ${saved.status} ${saved.text}`);
+  console.log(`seed-demo: reference data saved (version ${JSON.parse(saved.text).version})`);
+}
+
 async function main() {
+  await seedReferenceData();
   // A repeat answers 201 with the order created earlier: its createdAt tells the two apart.
   const startedAt = Date.now();
   let created = 0;
   let existing = 0;
   const failures = [];
-  for (const order of orders) {
-    const { status, text } = await post(order);
-    const id = order.body.externalId;
+  for (const { idempotencyKey, body } of orders) {
+    const { status, text } = await request('POST', '/v1/orders', body, { 'idempotency-key': idempotencyKey });
+    const id = body.externalId;
     if (status === 201) {
       const { createdAt } = JSON.parse(text);
       if (Date.parse(createdAt) >= startedAt) created++;

@@ -1,5 +1,7 @@
 import type { ProtoGrpcType } from './generated/orders';
+import type { ProtoGrpcType as ReferenceDataProtoGrpcType } from './generated/reference_data';
 import type { OrdersServiceDefinition } from './generated/openretail/orders/v1/OrdersService';
+import type { ReferenceDataServiceDefinition } from './generated/openretail/orders/v1/ReferenceDataService';
 import { loadProto } from './proto';
 
 export type { Contact, Contact__Output } from './generated/openretail/orders/v1/Contact';
@@ -19,18 +21,43 @@ export type { Order, Order__Output } from './generated/openretail/orders/v1/Orde
 export type { OrderItem, OrderItem__Output } from './generated/openretail/orders/v1/OrderItem';
 export type { SiteExternalId, SiteExternalId__Output } from './generated/openretail/orders/v1/SiteExternalId';
 export type { OrdersServiceDefinition } from './generated/openretail/orders/v1/OrdersService';
+export type {
+  GetReferenceDataRequest,
+  GetReferenceDataRequest__Output,
+} from './generated/openretail/orders/v1/GetReferenceDataRequest';
+export type {
+  ReferenceDataDocument,
+  ReferenceDataDocument__Output,
+} from './generated/openretail/orders/v1/ReferenceDataDocument';
+export type {
+  ReplaceReferenceDataRequest,
+  ReplaceReferenceDataRequest__Output,
+} from './generated/openretail/orders/v1/ReplaceReferenceDataRequest';
+export type { ReferenceDataServiceDefinition } from './generated/openretail/orders/v1/ReferenceDataService';
 
 export const PROTO_FILE = 'openretail/orders/v1/orders.proto';
+export const REFERENCE_DATA_PROTO_FILE = 'openretail/orders/v1/reference_data.proto';
 
-let cached: ProtoGrpcType['openretail']['orders']['v1'] | undefined;
+type Package = ProtoGrpcType['openretail']['orders']['v1'] &
+  ReferenceDataProtoGrpcType['openretail']['orders']['v1'];
+let cached: Package | undefined;
 
-/** openretail.orders.v1 loaded once: OrdersService (client constructor with `.service`) and message types. */
-export function load(): ProtoGrpcType['openretail']['orders']['v1'] {
-  cached ??= loadProto<ProtoGrpcType>(PROTO_FILE).openretail.orders.v1;
+/**
+ * openretail.orders.v1 loaded once: OrdersService and ReferenceDataService (client constructors with
+ * `.service`) and message types.
+ */
+export function load(): Package {
+  cached ??= loadProto<ProtoGrpcType & ReferenceDataProtoGrpcType>([PROTO_FILE, REFERENCE_DATA_PROTO_FILE])
+    .openretail.orders.v1;
   return cached;
 }
 
 /** The OrdersService definition, for createGrpcServer and createGrpcClient. */
 export function ordersService(): OrdersServiceDefinition {
   return load().OrdersService.service;
+}
+
+/** The ReferenceDataService definition, for createGrpcServer and createGrpcClient. */
+export function referenceDataService(): ReferenceDataServiceDefinition {
+  return load().ReferenceDataService.service;
 }

@@ -27,6 +27,15 @@ describe('proto loading', () => {
     assert.equal(ordersV1.load(), ordersV1.load(), 'loaded once');
   });
 
+  it('exposes ReferenceDataService from the same package', () => {
+    const service = ordersV1.referenceDataService();
+    assert.deepEqual(Object.keys(service).sort(), ['GetReferenceData', 'ReplaceReferenceData']);
+    assert.equal(
+      service.GetReferenceData.path,
+      '/openretail.orders.v1.ReferenceDataService/GetReferenceData',
+    );
+  });
+
   it('encodes int64 as a decimal string and fills defaults', () => {
     const { GetOrder } = ordersV1.ordersService();
     const bytes = GetOrder.responseSerialize({

@@ -28,7 +28,13 @@ export async function runMigrationCli(serviceDir: string, entities: Entities, ar
           throw new Error('the entities differ from the committed migrations: run `migrate.js create`');
         console.log('migrations match the entities');
       } else {
-        const result = await migrator.createMigration(undefined, false, false, name);
+        // The name becomes part of a class name: letters, digits and _ only.
+        const result = await migrator.createMigration(
+          undefined,
+          false,
+          false,
+          name?.replace(/[^A-Za-z0-9_]/g, '_'),
+        );
         console.log(result.fileName ? `created ${result.fileName}` : 'no changes: nothing to create');
       }
     } finally {

@@ -5,9 +5,11 @@ import { SERVICE_CONFIG } from '@openretail/service-runtime';
 import { HttpErrorFilter } from './http/error-filter';
 import { OrdersController } from './orders/orders.controller';
 import { ORDERS_CLIENT, createOrdersClient, type OrdersClient } from './orders/orders-client';
+import { ReferenceDataModule } from './reference-data/reference-data.module';
 import type { GatewayConfig } from './service';
 
 @Module({
+  imports: [ReferenceDataModule],
   controllers: [OrdersController],
   providers: [
     {

@@ -1,21 +1,29 @@
 import type { ServiceDefinition } from '@openretail/service-runtime';
 import { ordersV1 } from '@openretail/grpc';
 import { Order, OrderItem } from './orders/order.entity';
+import { ReferenceDataDocument } from './reference-data/reference-data.entity';
 
 export const ordersServiceDefinition: ServiceDefinition = {
   name: 'orders',
   defaultHttpPort: 3001,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   module: () => require('./app.module').AppModule,
-  database: { entities: [Order, OrderItem], serviceDir: __dirname },
+  database: { entities: [Order, OrderItem, ReferenceDataDocument], serviceDir: __dirname },
   kafka: { outbox: true },
   grpc: {
     defaultPort: 50051,
     services: (app) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { OrdersGrpcHandler } = require('./orders/orders.grpc') as typeof import('./orders/orders.grpc');
+      const { ReferenceDataGrpcHandler } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('./reference-data/reference-data.grpc') as typeof import('./reference-data/reference-data.grpc');
       return [
         { definition: ordersV1.ordersService(), implementation: app.get(OrdersGrpcHandler).implementation() },
+        {
+          definition: ordersV1.referenceDataService(),
+          implementation: app.get(ReferenceDataGrpcHandler).implementation(),
+        },
       ];
     },
   },

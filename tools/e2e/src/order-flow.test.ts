@@ -27,6 +27,7 @@ import { loadConfig } from '@openretail/config';
 import { startService, type RunningService } from '@openretail/service-runtime';
 import { waitFor } from '@openretail/testing';
 import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
+import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { customersServiceDefinition } from '@openretail/svc-customers/dist/service';
 import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
 import { createTestPlatform, type TestPlatform } from './platform';
@@ -74,6 +75,13 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     gateway = await startService(orderGatewayServiceDefinition, {
       env: platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
     });
+    // Orders are created against the installation's reference data: the demo shop's sites and statuses.
+    const saved = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/reference-data`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(demoPult),
+    });
+    assert.equal(saved.status, 200, await saved.text());
     transport = new KafkaTransport({
       config: loadConfig(kafkaConfig, platform.env('test')),
       clientId: 'e2e',
@@ -116,6 +124,7 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
       'the service computes the total',
     );
     assert.equal(order.status, 'new');
+    assert.match(order.number, /^\d+A$/, "numbered in site pult's format");
 
     const retry = await post('/v1/orders', body, { 'Idempotency-Key': 'flow-1' });
     assert.equal(retry.status, 201);

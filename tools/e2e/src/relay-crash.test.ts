@@ -14,6 +14,7 @@ import {
   type IncomingMessage,
   type MessageConsumer,
 } from '@openretail/messaging';
+import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { findRepoRoot, startKafkaMock, waitFor, type KafkaMockCluster } from '@openretail/testing';
 import { createTestPlatform, type TestPlatform } from './platform';
 
@@ -91,6 +92,13 @@ describe('outbox relay survives a crash', () => {
     const unpublished = async () =>
       (await db.query('select count(*)::int as n from outbox_message where published_at is null')).rows[0]
         .n as number;
+
+    const refData = createGrpcClient(ordersV1.referenceDataService(), `127.0.0.1:${orders.grpcPort}`);
+    try {
+      await refData.call('ReplaceReferenceData', { json: JSON.stringify(demoPult) });
+    } finally {
+      refData.close();
+    }
 
     const first = await create('before-outage');
     await waitFor(async () => (await unpublished()) === 0, {

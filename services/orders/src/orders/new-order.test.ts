@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '@openretail/grpc';
-import { prepareNewOrder, type CreateOrderCommand } from './new-order';
+import { demoWith, pult } from '../reference-data/fixtures';
+import { formatOrderNumber, prepareNewOrder as prepare, type CreateOrderCommand } from './new-order';
 
 const rub = (amountMinor: number) => ({ amountMinor, currency: 'RUB' });
 const command = (over: Partial<CreateOrderCommand> = {}): CreateOrderCommand => ({
@@ -15,6 +16,8 @@ const command = (over: Partial<CreateOrderCommand> = {}): CreateOrderCommand => 
   ],
   ...over,
 });
+
+const prepareNewOrder = (cmd: CreateOrderCommand) => prepare(cmd, pult);
 
 function violations(fn: () => unknown): Record<string, string> {
   try {
@@ -103,4 +106,31 @@ test('blank optional text is treated as absent', () => {
   const order = prepareNewOrder(command({ externalId: '  ', customer: { firstName: '', email: ' ' } }));
   assert.equal(order.externalId, undefined);
   assert.equal(order.customer.email, undefined);
+});
+
+test('the site must exist in the reference data and be active', () => {
+  assert.equal(violations(() => prepareNewOrder(command({ site: 'nope' }))).site, "unknown site 'nope'");
+  const closed = demoWith((d) => (d.sites[0].active = false));
+  assert.equal(violations(() => prepare(command(), closed)).site, "site 'pult' is not active");
+});
+
+test("the order currency must be the site's currency, reported with the other problems", () => {
+  const v = violations(() =>
+    prepareNewOrder(
+      command({
+        currency: 'EUR',
+        items: [{ name: '', quantity: 1, unitPrice: { amountMinor: 1, currency: 'EUR' } }],
+      }),
+    ),
+  );
+  assert.match(v.currency, /RUB, the currency of site 'pult'/);
+  assert.match(v['items[0].name'], /required/);
+});
+
+test("a new order starts in the reference data's initial status, numbered in the site's format", () => {
+  const order = prepareNewOrder(command());
+  assert.equal(order.status, pult.initialStatus().code);
+  assert.equal(order.numberFormat, '{n}A');
+  assert.equal(formatOrderNumber(order.numberFormat, '1042'), '1042A');
+  assert.equal(formatOrderNumber('OPT-{n}', 7), 'OPT-7');
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { currencySchema, multiplyMoney, sumMoney, type Contact, type Money } from '@openretail/contracts';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError, type FieldViolation } from '@openretail/grpc';
+import type { ReferenceData } from '../reference-data/reference-data';
 
 /** What a caller asks for when creating an order, before the service has checked anything. */
 export interface CreateOrderCommand {
@@ -74,15 +75,27 @@ const commandSchema = z
     });
   });
 
-export type NewOrder = z.output<typeof commandSchema> & { total: Money; fingerprint: string };
+export type NewOrder = z.output<typeof commandSchema> & {
+  total: Money;
+  fingerprint: string;
+  /** The first status of the reference data's new group. */
+  status: string;
+  /** The site's order number format, e.g. "{n}A". */
+  numberFormat: string;
+};
 
 /**
- * Validates a create command and computes what the service never takes from the caller: the
- * total. Returns every problem at once, each naming its field.
+ * Validates a create command against the schema and the reference data (an active site, in its
+ * currency) and computes what the service never takes from the caller: the total, the initial status
+ * and the number format. Reports every problem at once, each naming its field.
  */
-export function prepareNewOrder(command: CreateOrderCommand): NewOrder {
+export function prepareNewOrder(command: CreateOrderCommand, ref: ReferenceData): NewOrder {
   const parsed = commandSchema.safeParse(command);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const violations: FieldViolation[] = parsed.success
+    ? []
+    : [...ValidationError.fromZod(parsed.error).violations];
+  const site = checkSite(command, ref, violations);
+  if (!parsed.success || !site) throw new ValidationError(violations);
   const cmd = parsed.data;
   let total: Money;
   try {
@@ -93,7 +106,42 @@ export function prepareNewOrder(command: CreateOrderCommand): NewOrder {
   } catch {
     throw ValidationError.field('items', 'the order total is too large');
   }
-  return { ...cmd, total, fingerprint: fingerprint(cmd) };
+  return {
+    ...cmd,
+    total,
+    fingerprint: fingerprint(cmd),
+    status: ref.initialStatus().code,
+    numberFormat: site.orderNumberFormat,
+  };
+}
+
+/** The order number a sequence value gets on a site, e.g. 1042 with "{n}A" is "1042A". */
+export function formatOrderNumber(format: string, n: number | string): string {
+  return format.replace('{n}', String(n));
+}
+
+/**
+ * The site the order is for, when it exists and is active and the currency is the site's; otherwise
+ * adds the problems to violations. Fields whose format is already wrong are not looked up again.
+ */
+function checkSite(command: CreateOrderCommand, ref: ReferenceData, violations: FieldViolation[]) {
+  if (violations.some((v) => v.field === 'site')) return undefined;
+  const site = ref.site(command.site);
+  if (!site || !site.active) {
+    violations.push({
+      field: 'site',
+      reason: site ? `site '${command.site}' is not active` : `unknown site '${command.site}'`,
+    });
+    return undefined;
+  }
+  if (!violations.some((v) => v.field === 'currency') && command.currency !== site.currency) {
+    violations.push({
+      field: 'currency',
+      reason: `must be ${site.currency}, the currency of site '${site.code}'`,
+    });
+    return undefined;
+  }
+  return site;
 }
 
 /**

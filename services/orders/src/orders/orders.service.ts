@@ -3,17 +3,19 @@ import { MikroORM, UniqueConstraintViolationException, type EntityManager } from
 import { OrderCreatedV1 } from '@openretail/contracts';
 import { ConflictError, NotFoundError, ValidationError } from '@openretail/grpc';
 import { recordEvent } from '@openretail/messaging';
-import { prepareNewOrder, type CreateOrderCommand, type NewOrder } from './new-order';
+import { ReferenceDataService } from '../reference-data/reference-data.service';
+import { formatOrderNumber, prepareNewOrder, type CreateOrderCommand, type NewOrder } from './new-order';
 import { Order, OrderItem } from './order.entity';
 import { toOrderView, type OrderView } from './order-view';
-
-export const INITIAL_STATUS = 'new';
 
 export type OrderKey = { id: string } | { site: string; externalId: string };
 
 @Injectable()
 export class OrdersService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly referenceData: ReferenceDataService,
+  ) {}
 
   /**
    * Creates an order and its order.created event in one transaction. A retry with the same
@@ -21,7 +23,7 @@ export class OrdersService {
    * key with different content is a conflict. Concurrent duplicates meet at the unique indexes.
    */
   async create(command: CreateOrderCommand): Promise<OrderView> {
-    const draft = prepareNewOrder(command);
+    const draft = prepareNewOrder(command, await this.referenceData.get());
     try {
       return await this.orm.em.fork().transactional((em) => this.createIn(em, draft));
     } catch (e) {
@@ -50,11 +52,11 @@ export class OrdersService {
     const now = new Date();
     const order = em.create(Order, {
       site: draft.site,
-      number: `${nextval}`,
+      number: formatOrderNumber(draft.numberFormat, nextval),
       externalId: draft.externalId,
       idempotencyKey: draft.idempotencyKey,
       requestFingerprint: draft.fingerprint,
-      status: INITIAL_STATUS,
+      status: draft.status,
       customerFirstName: draft.customer.firstName,
       customerLastName: draft.customer.lastName,
       customerPhone: draft.customer.phone,
