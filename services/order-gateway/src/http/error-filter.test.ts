@@ -5,10 +5,12 @@ import {
   ConflictError,
   GrpcCallError,
   GrpcStatus,
+  Metadata,
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
   ValidationError,
+  fromGrpcStatus,
 } from '@openretail/grpc';
 import { toHttpError } from './error-filter';
 
@@ -24,9 +26,15 @@ test('domain errors map to the HTTP status a client expects, with a stable code'
 });
 
 test('an unreachable service is a 503 with Retry-After; anything else hides its message', () => {
-  const down = toHttpError(new GrpcCallError(GrpcStatus.UNAVAILABLE, 'connect ECONNREFUSED'));
-  assert.equal(down.status, 503);
-  assert.equal(down.retryAfterS, 1);
+  // What the gRPC client really rejects with when orders is down or slow.
+  for (const code of [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED]) {
+    const down = toHttpError(
+      fromGrpcStatus({ code, details: 'connect ECONNREFUSED', metadata: new Metadata() }),
+    );
+    assert.equal(down.status, 503, GrpcStatus[code]);
+    assert.equal(down.retryAfterS, 1);
+  }
+  assert.equal(toHttpError(new GrpcCallError(GrpcStatus.INTERNAL, 'boom')).status, 500);
   const internal = toHttpError(new Error('password=secret in a stack trace'));
   assert.equal(internal.status, 500);
   assert.equal(internal.body.error.message, 'internal error');

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
+  UnavailableError,
   ValidationError,
 } from '@openretail/grpc';
 import type { Logger } from '@openretail/observability';
@@ -30,9 +31,11 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody; 
   if (error instanceof ConflictError) return { status: 409, body: body('conflict', error.message) };
   if (error instanceof PreconditionError) return { status: 422, body: body('rule_violated', error.message) };
   if (error instanceof PermissionDeniedError) return { status: 403, body: body('forbidden', error.message) };
+  // Unreachable, overloaded or out of time: the request may be retried (with its Idempotency-Key).
   if (
-    error instanceof GrpcCallError &&
-    [GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED].includes(error.code)
+    error instanceof UnavailableError ||
+    (error instanceof GrpcCallError &&
+      [GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.RESOURCE_EXHAUSTED].includes(error.code))
   ) {
     return {
       status: 503,
@@ -55,7 +58,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, retryAfterS } = toHttpError(error);
-    if (status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (status === 500) this.logger.error({ err: error }, 'request failed');
+    else if (status === 503) this.logger.warn({ reason: String(error) }, 'a dependency is unavailable');
     if (retryAfterS) void reply.header('Retry-After', String(retryAfterS));
     void reply.status(status).send(body);
   }
