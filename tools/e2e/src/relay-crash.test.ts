@@ -113,6 +113,9 @@ describe('outbox relay survives a crash', () => {
 
     await kafka.control.brokerUp(1);
     orders = await startOrdersProcess(env);
+    const exited = new Promise<number | null>((resolve) =>
+      orders.child.once('exit', (code) => resolve(code)),
+    );
     try {
       await waitFor(async () => (await unpublished()) === 0, {
         message: 'outbox drained after restart',
@@ -121,6 +124,7 @@ describe('outbox relay survives a crash', () => {
     } finally {
       orders.child.kill('SIGTERM');
     }
+    assert.equal(await exited, 0, 'SIGTERM stops the service cleanly');
 
     const transport = new KafkaTransport({
       config: loadConfig(kafkaConfig, platform.env('reader')),
