@@ -183,6 +183,7 @@ async function openKafka(
       logger,
       topicPrefix: kafkaConfig.KAFKA_TOPIC_PREFIX,
     });
+    messaging.wakeRelayOnCommit(orm, relay);
     relay.start();
   }
   return {

@@ -3,7 +3,6 @@ import { Client } from 'pg';
 import type { LoggerLike } from '../logger';
 import { extractTraceContext, injectTraceHeaders } from '../trace-context';
 import type { MessageProducer, OutgoingMessage } from '../transport';
-import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -12,7 +11,10 @@ export interface OutboxRelayOptions {
   /** Prepended to every topic name (per-environment or per-test isolation). */
   topicPrefix?: string;
   batchSize?: number;
-  /** Safety net poll when no NOTIFY arrives (e.g. after a reconnect). */
+  /**
+   * How often the relay looks for events when nothing woke it: events of other replicas (only
+   * the leader publishes) and anything a wake-up missed. Default 200 ms.
+   */
   pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
@@ -42,14 +44,15 @@ export class OutboxRelay {
   private leader = false;
   private running?: Promise<void>;
   private stopping = false;
-  private wake?: () => void;
+  private wakeSleeper?: () => void;
+  private wakeRequested = false;
   private lastCleanup = 0;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
 
   constructor(private readonly o: OutboxRelayOptions) {
     this.batchSize = o.batchSize ?? 200;
-    this.pollIntervalMs = o.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = o.pollIntervalMs ?? 200;
   }
 
   start(): void {
@@ -61,10 +64,16 @@ export class OutboxRelay {
   /** Finishes the batch in flight, then releases leadership and the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeSleeper?.();
     await this.running;
     this.running = undefined;
     await this.resetConnection();
+  }
+
+  /** New events were committed: publish now instead of at the next poll. */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeSleeper?.();
   }
 
   get isLeader(): boolean {
@@ -75,6 +84,7 @@ export class OutboxRelay {
     let failures = 0;
     while (!this.stopping) {
       try {
+        this.wakeRequested = false;
         const published = await this.tick();
         failures = 0;
         if (published < this.batchSize) await this.waitForWork();
@@ -177,9 +187,7 @@ export class OutboxRelay {
     if (this.client) return this.client;
     const client = new Client({ connectionString: this.o.databaseUrl, application_name: 'outbox-relay' });
     client.on('error', (e) => this.o.logger.warn({ err: e }, 'outbox relay connection error'));
-    client.on('notification', () => this.wake?.());
     await client.connect();
-    await client.query(`listen ${OUTBOX_CHANNEL}`);
     this.client = client;
     return client;
   }
@@ -192,18 +200,26 @@ export class OutboxRelay {
   }
 
   private waitForWork(): Promise<void> {
-    return this.sleepUnlessStopped(this.pollIntervalMs);
+    // A wake-up that came while a batch was being published must not wait for the next poll.
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return this.sleepUnlessStopped(this.pollIntervalMs, true);
   }
 
-  private sleepUnlessStopped(ms: number): Promise<void> {
+  /** Sleeps until the time is up or the relay stops; a wake-up also ends it only when `wakeable`
+   * (never during a failure backoff, where every commit would otherwise retry a broken broker). */
+  private sleepUnlessStopped(ms: number, wakeable = false): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const stopOnly = () => (this.stopping ? done() : undefined);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wakeSleeper = wakeable ? done : stopOnly;
     });
   }
 }

@@ -5,7 +5,7 @@ import { waitFor } from '@openretail/testing';
 import { silentLogger } from '../logger';
 import { openHarness, orderCreated, TestNote, type Harness } from '../test-support/harness';
 import type { IncomingMessage, MessageProducer } from '../transport';
-import { recordEvent } from './outbox';
+import { recordEvent, wakeRelayOnCommit } from './outbox';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxRelay } from './outbox-relay';
 
@@ -141,6 +141,28 @@ describe('transactional outbox', () => {
     await waitFor(() => eventIdsOnTopic().filter((id) => id === event.id).length === 2, {
       message: 'the event is on the topic twice (consumers deduplicate by event id)',
     });
+  });
+
+  test('a commit in this process wakes the relay at once, without waiting for its poll', async () => {
+    received.length = 0;
+    const producer = h.transport.producer();
+    await producer.connect();
+    const r = new OutboxRelay({
+      databaseUrl: h.db.url,
+      producer,
+      logger: silentLogger,
+      topicPrefix: h.prefix,
+      pollIntervalMs: 60_000,
+    });
+    wakeRelayOnCommit(h.orm, r);
+    r.start();
+    await waitFor(() => r.isLeader, { message: 'relay leading' });
+    const event = await writeOrder();
+    const started = Date.now();
+    await waitFor(() => eventIdsOnTopic().includes(event.id), { message: 'published', timeoutMs: 10_000 });
+    assert.ok(Date.now() - started < 5_000, 'published long before the one-minute poll');
+    await r.stop();
+    await producer.disconnect();
   });
 
   test('only one relay per database publishes; another takes over when it stops', async () => {
