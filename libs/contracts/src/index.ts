@@ -5,3 +5,4 @@ export * from './events/envelope';
 export * from './events/shared';
 export * from './events/orders';
 export * from './events/registry';
+export * from './errors';

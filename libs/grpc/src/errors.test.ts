@@ -2,18 +2,15 @@ import { Metadata, status } from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { FIELD_VIOLATIONS_TRAILER, GrpcCallError, fromGrpcStatus, toGrpcStatus } from './errors';
 import {
   ConflictError,
-  FIELD_VIOLATIONS_TRAILER,
-  GrpcCallError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
   UnavailableError,
   ValidationError,
-  fromGrpcStatus,
-  toGrpcStatus,
-} from './errors';
+} from '@openretail/contracts';
 
 describe('error mapping', () => {
   const cases = [
@@ -51,7 +48,7 @@ describe('error mapping', () => {
 
   it('sends violations as ASCII-only JSON and reads them back', () => {
     const violations = [{ field: 'customer.firstName', reason: 'обязательное поле "имя"' }];
-    const trailers = new ValidationError(violations).trailers();
+    const trailers = toGrpcStatus(new ValidationError(violations)).metadata;
     const raw = trailers.get(FIELD_VIOLATIONS_TRAILER)[0] as string;
     assert.match(raw, /^[\x20-\x7e]*$/);
     assert.deepEqual(JSON.parse(raw), violations);

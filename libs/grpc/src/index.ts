@@ -10,18 +10,10 @@ export {
 } from './client';
 export { grpcClientConfig, grpcServerConfig } from './config';
 export {
-  ConflictError,
   FIELD_VIOLATIONS_TRAILER,
   GrpcCallError,
-  GrpcDomainError,
-  NotFoundError,
-  PermissionDeniedError,
-  PreconditionError,
-  UnavailableError,
-  ValidationError,
   fromGrpcStatus,
   toGrpcStatus,
-  type FieldViolation,
   type MappedStatus,
 } from './errors';
 export { grpcClientReady, type ReadinessIndicator } from './health';

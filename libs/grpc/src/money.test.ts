@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ValidationError } from './errors';
+import { ValidationError } from '@openretail/contracts';
 import { dateFromTimestamp, moneyFromProto, moneyToProto, timestampFromDate } from './money';
 
 describe('money conversion', () => {

@@ -1,6 +1,6 @@
 import type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
 import type { Money, Money__Output } from './generated/openretail/common/v1/Money';
-import { ValidationError } from './errors';
+import { ValidationError } from '@openretail/contracts';
 
 /** Money as the services use it (same shape as the contracts lib's Money): safe-integer minor units. */
 export interface MoneyValue {

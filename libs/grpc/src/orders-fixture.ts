@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { NotFoundError, UnavailableError, ValidationError } from './errors';
+import { NotFoundError, UnavailableError, ValidationError } from '@openretail/contracts';
 import { moneyFromProto, moneyToProto, timestampFromDate } from './money';
 import * as ordersV1 from './orders-v1';
 import type { CallContext, ServiceImplementation } from './server';

@@ -10,7 +10,7 @@ import {
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createGrpcClient, type GrpcClient } from './client';
-import { NotFoundError } from './errors';
+import { NotFoundError } from '@openretail/contracts';
 import * as ordersV1 from './orders-v1';
 import { createGrpcServer, type GrpcServer } from './server';
 

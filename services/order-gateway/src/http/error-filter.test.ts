@@ -1,17 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotFoundException } from '@nestjs/common';
+import { GrpcCallError, GrpcStatus, Metadata, fromGrpcStatus } from '@openretail/grpc';
 import {
   ConflictError,
-  GrpcCallError,
-  GrpcStatus,
-  Metadata,
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
   ValidationError,
-  fromGrpcStatus,
-} from '@openretail/grpc';
+} from '@openretail/contracts';
 import { toHttpError } from './error-filter';
 
 test('domain errors map to the HTTP status a client expects, with a stable code', () => {

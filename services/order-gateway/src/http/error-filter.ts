@@ -1,15 +1,14 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { GrpcCallError, GrpcStatus } from '@openretail/grpc';
 import {
   ConflictError,
-  GrpcCallError,
-  GrpcStatus,
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
   UnavailableError,
   ValidationError,
-} from '@openretail/grpc';
+} from '@openretail/contracts';
 import type { Logger } from '@openretail/observability';
 
 export interface ErrorBody {

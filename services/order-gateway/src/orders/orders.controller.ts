@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { ValidationError, moneyFromProto, dateFromTimestamp, type ordersV1 } from '@openretail/grpc';
+import { moneyFromProto, dateFromTimestamp, type ordersV1 } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { createOrderBody, idempotencyKeyHeader } from './order-request.schema';
 import { ORDERS_CLIENT, type OrdersClient } from './orders-client';
 

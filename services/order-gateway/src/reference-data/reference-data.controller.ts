@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, Inject, Put } from '@nestjs/common';
 import { z } from 'zod';
-import { ValidationError, type ordersV1 } from '@openretail/grpc';
+import { type ordersV1 } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { REFERENCE_DATA_CLIENT, type ReferenceDataClient } from './reference-data-client';
 
 /** A version as an If-Match value: the plain number or an entity tag ("3"). */

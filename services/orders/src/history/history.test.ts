@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import type { OrderItemState, OrderState, PaymentState } from '../orders/order-state';
 import { CREATED_FIELD, diffOrder, type HistoryChange } from './history';
 

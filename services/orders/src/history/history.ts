@@ -1,4 +1,4 @@
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import type { Actor, OrderState } from '../orders/order-state';
 
 /** A value as history stores it: plain JSON (dates as ISO strings, money as {amountMinor, currency}). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { demoWith, pult } from '../reference-data/fixtures';
 import { formatOrderNumber, prepareNewOrder as prepare, type CreateOrderCommand } from './new-order';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { currencySchema, multiplyMoney, sumMoney, type Contact, type Money } from '@openretail/contracts';
-import { ValidationError, type FieldViolation } from '@openretail/grpc';
+import { ValidationError, type FieldViolation } from '@openretail/contracts';
 import type { ReferenceData } from '../reference-data/reference-data';
 
 /** What a caller asks for when creating an order, before the service has checked anything. */

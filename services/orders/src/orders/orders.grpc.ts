@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ValidationError,
   moneyFromProto,
   moneyToProto,
   timestampFromDate,
   type ServiceImplementation,
   ordersV1,
 } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { OrdersService } from './orders.service';
 import type { OrderView } from './order-view';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { OrderCreatedV1 } from '@openretail/contracts';
-import { ConflictError, NotFoundError, ValidationError } from '@openretail/grpc';
+import { ConflictError, NotFoundError, ValidationError } from '@openretail/contracts';
 import { recordEvent } from '@openretail/messaging';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
 import { formatOrderNumber, prepareNewOrder, type CreateOrderCommand, type NewOrder } from './new-order';

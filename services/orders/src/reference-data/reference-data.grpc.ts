@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ValidationError, type ServiceImplementation, type ordersV1 } from '@openretail/grpc';
+import { type ServiceImplementation, type ordersV1 } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { ReferenceDataService, type VersionedReferenceData } from './reference-data.service';
 
 const toProto = ({ version, data }: VersionedReferenceData): ordersV1.ReferenceDataDocument => ({

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ConflictError, PreconditionError, ValidationError, NotFoundError } from '@openretail/grpc';
+import { ConflictError, PreconditionError, ValidationError, NotFoundError } from '@openretail/contracts';
 import {
   createTestDatabase,
   migrateUp,

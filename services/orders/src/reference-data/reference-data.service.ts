@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LockMode, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { ConflictError, NotFoundError, PreconditionError, ValidationError } from '@openretail/grpc';
+import { ConflictError, NotFoundError, PreconditionError, ValidationError } from '@openretail/contracts';
 import { parseReferenceData, type ReferenceData } from './reference-data';
 import { REFERENCE_DATA_ID, ReferenceDataDocument } from './reference-data.entity';
 

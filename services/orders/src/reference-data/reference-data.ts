@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldViolation } from '@openretail/grpc';
+import { ValidationError, type FieldViolation } from '@openretail/contracts';
 import { crossReferenceViolations } from './validate-reference-data';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { demoPult } from './demo-pult';
 import { parseReferenceData, type ReferenceDataInput } from './reference-data';
 

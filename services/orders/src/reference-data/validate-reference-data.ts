@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@openretail/grpc';
+import type { FieldViolation } from '@openretail/contracts';
 import type { ReferenceDataSet, StatusGroupKind } from './reference-data';
 
 /** Groups every installation needs: orders start in 'new' and end in 'complete' or 'cancel'. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PermissionDeniedError, PreconditionError, ValidationError } from '@openretail/grpc';
+import { PermissionDeniedError, PreconditionError, ValidationError } from '@openretail/contracts';
 import type { Actor, OrderState } from '../orders/order-state';
 import { actor, demoWith, order, payment, pult, rub } from '../reference-data/fixtures';
 import type { ReferenceData } from '../reference-data/reference-data';

@@ -3,7 +3,7 @@ import {
   PreconditionError,
   ValidationError,
   type FieldViolation,
-} from '@openretail/grpc';
+} from '@openretail/contracts';
 import type { Actor, OrderState } from '../orders/order-state';
 import type { ReferenceData } from '../reference-data/reference-data';
 import { amountDue } from '../totals/totals';

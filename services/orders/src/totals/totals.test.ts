@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Money } from '@openretail/contracts';
-import { ValidationError, type FieldViolation } from '@openretail/grpc';
+import { ValidationError, type FieldViolation } from '@openretail/contracts';
 import type { OrderItemState, OrderState, PaymentState } from '../orders/order-state';
 import {
   allocateOrderDiscount,

@@ -1,5 +1,5 @@
 import { currencySchema, type Money } from '@openretail/contracts';
-import { ValidationError, type FieldViolation } from '@openretail/grpc';
+import { ValidationError, type FieldViolation } from '@openretail/contracts';
 import type { OrderItemState, OrderState } from '../orders/order-state';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PreconditionError, ValidationError } from '@openretail/grpc';
+import { PreconditionError, ValidationError } from '@openretail/contracts';
 import { assertValid, compileRules, evaluate, type EvaluationContext } from './engine';
 import { change, order, payment, rub } from './order-fixture';
 import { parseRules, type Condition, type Effect, type RuleInput } from './rules';

@@ -1,4 +1,4 @@
-import { PreconditionError, ValidationError } from '@openretail/grpc';
+import { PreconditionError, ValidationError } from '@openretail/contracts';
 import type { Actor, OrderState } from '../orders/order-state';
 import { orderTotal } from '../totals/totals';
 import {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { referenceDataSchema, type ReferenceDataInput } from '../reference-data/reference-data';
 import { CASE_STUDY_RULES } from './case-study-rules';
 import { lookupsFromReferenceData, parseRules, type RuleLookups } from './rules';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '@openretail/grpc';
+import { ValidationError } from '@openretail/contracts';
 import { codeSchema, type ReferenceDataSet } from '../reference-data/reference-data';
 import { customFieldCode, fieldKind, type FieldKind } from './field-paths';
 
