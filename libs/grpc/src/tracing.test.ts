@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createGrpcClient, type GrpcClient } from './client';
 import { NotFoundError } from '@openretail/contracts';
-import * as ordersV1 from './orders-v1';
+import * as testingV1 from './testing-v1';
 import { createGrpcServer, type GrpcServer } from './server';
 
 // This file runs in its own process (node --test), so the global provider does not leak elsewhere.
@@ -23,39 +23,39 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
-const SERVICE = 'openretail.orders.v1.OrdersService';
+const SERVICE = 'openretail.testing.v1.TestService';
 
 describe('trace context across a gRPC call', () => {
   let server: GrpcServer;
-  let client: GrpcClient<ordersV1.OrdersServiceDefinition>;
+  let client: GrpcClient<testingV1.TestServiceDefinition>;
   let address: string;
 
   before(async () => {
-    const handlerTracer = trace.getTracer('orders-handler');
+    const handlerTracer = trace.getTracer('widgets-handler');
     server = createGrpcServer({
       host: '127.0.0.1',
       port: 0,
       logger: silent,
       services: [
         {
-          definition: ordersV1.ordersService(),
+          definition: testingV1.testService(),
           implementation: {
             // A span started in the handler must be a child of the server span (active context).
-            CreateOrder: async () =>
+            CreateWidget: async () =>
               handlerTracer.startActiveSpan('db.insert', async (span) => {
                 await new Promise((r) => setTimeout(r, 5));
                 span.end();
-                return { id: 'o-1', status: 'new' };
+                return { id: 'w-1', status: 'new' };
               }),
-            GetOrder: async () => {
-              throw new NotFoundError('no such order');
+            GetWidget: async () => {
+              throw new NotFoundError('no such widget');
             },
           },
         },
       ],
     });
     address = `127.0.0.1:${await server.start()}`;
-    client = createGrpcClient(ordersV1.ordersService(), address);
+    client = createGrpcClient(testingV1.testService(), address);
   });
 
   after(async () => {
@@ -66,9 +66,9 @@ describe('trace context across a gRPC call', () => {
   beforeEach(() => exporter.reset());
 
   it('parents HTTP request -> gRPC client -> gRPC server -> handler spans in one trace', async () => {
-    const httpSpan = trace.getTracer('http').startSpan('POST /orders', { kind: SpanKind.SERVER });
+    const httpSpan = trace.getTracer('http').startSpan('POST /widgets', { kind: SpanKind.SERVER });
     await context.with(trace.setSpan(context.active(), httpSpan), () =>
-      client.call('CreateOrder', { site: 'main' }),
+      client.call('CreateWidget', { source: 'shop' }),
     );
     httpSpan.end();
 
@@ -78,9 +78,9 @@ describe('trace context across a gRPC call', () => {
       assert.ok(found, `${SpanKind[kind]} span ${name} recorded; got ${spans.map((s) => s.name).join(', ')}`);
       return found;
     };
-    const http = find('POST /orders', SpanKind.SERVER);
-    const clientSpan = find(`${SERVICE}/CreateOrder`, SpanKind.CLIENT);
-    const serverSpan = find(`${SERVICE}/CreateOrder`, SpanKind.SERVER);
+    const http = find('POST /widgets', SpanKind.SERVER);
+    const clientSpan = find(`${SERVICE}/CreateWidget`, SpanKind.CLIENT);
+    const serverSpan = find(`${SERVICE}/CreateWidget`, SpanKind.SERVER);
     const dbSpan = find('db.insert', SpanKind.INTERNAL);
 
     const traceId = http.spanContext().traceId;
@@ -91,18 +91,18 @@ describe('trace context across a gRPC call', () => {
     assert.equal(serverSpan.parentSpanContext?.isRemote, true);
     assert.equal(dbSpan.parentSpanContext?.spanId, serverSpan.spanContext().spanId);
 
-    assert.equal(clientSpan.name, `${SERVICE}/CreateOrder`);
+    assert.equal(clientSpan.name, `${SERVICE}/CreateWidget`);
     for (const span of [clientSpan, serverSpan]) {
       assert.equal(span.attributes['rpc.system'], 'grpc');
       assert.equal(span.attributes['rpc.service'], SERVICE);
-      assert.equal(span.attributes['rpc.method'], 'CreateOrder');
+      assert.equal(span.attributes['rpc.method'], 'CreateWidget');
       assert.equal(span.attributes['rpc.grpc.status_code'], status.OK);
     }
     assert.equal(clientSpan.attributes['server.address'], '127.0.0.1');
   });
 
   it('records the status code; NOT_FOUND is an error on the client span only', async () => {
-    await assert.rejects(client.call('GetOrder', { id: 'x' }), NotFoundError);
+    await assert.rejects(client.call('GetWidget', { id: 'x' }), NotFoundError);
     const spans = exporter.getFinishedSpans();
     const clientSpan = spans.find((s) => s.kind === SpanKind.CLIENT);
     const serverSpan = spans.find((s) => s.kind === SpanKind.SERVER);
@@ -119,7 +119,7 @@ describe('trace context across a gRPC call', () => {
     const parentId = '00f067aa0ba902b7';
     const metadata = new Metadata();
     metadata.set('traceparent', `00-${traceId}-${parentId}-01`);
-    const method = ordersV1.ordersService().GetOrder;
+    const method = testingV1.testService().GetWidget;
     const raw = new Client(address, credentials.createInsecure());
     try {
       await new Promise<void>((resolve) =>

@@ -1,27 +1,27 @@
-// An in-memory OrdersService for the lib's own tests: real validation and errors, no database.
+// An in-memory TestService for the lib's own tests: real validation and errors, no database.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { NotFoundError, UnavailableError, ValidationError } from '@openretail/contracts';
 import { moneyFromProto, moneyToProto, timestampFromDate } from './money';
-import * as ordersV1 from './orders-v1';
 import type { CallContext, ServiceImplementation } from './server';
+import type * as testingV1 from './testing-v1';
 
-const createOrderSchema = z.object({
-  site: z.string().min(1, 'is required'),
+const createWidgetSchema = z.object({
+  source: z.string().min(1, 'is required'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
-  customer: z.object({
-    firstName: z.string().min(1, 'is required'),
+  owner: z.object({
+    name: z.string().min(1, 'is required'),
     email: z.union([z.literal(''), z.email('must be an email address')]),
   }),
-  items: z
+  parts: z
     .array(
       z.object({
         name: z.string().min(1, 'is required'),
         quantity: z.number().int().min(1, 'must be at least 1'),
       }),
     )
-    .min(1, 'must have at least one item'),
+    .min(1, 'must have at least one part'),
 });
 
 export interface FixtureState {
@@ -34,11 +34,11 @@ export interface FixtureState {
   lastContext?: CallContext;
 }
 
-export function ordersFixture(): {
+export function testServiceFixture(): {
   state: FixtureState;
-  implementation: ServiceImplementation<ordersV1.OrdersServiceDefinition>;
+  implementation: ServiceImplementation<testingV1.TestServiceDefinition>;
 } {
-  const orders = new Map<string, ordersV1.Order>();
+  const widgets = new Map<string, testingV1.Widget>();
   const state: FixtureState = { calls: {}, unavailableTimes: 0, delayMs: 0 };
 
   async function common(method: string, ctx: CallContext) {
@@ -55,43 +55,42 @@ export function ordersFixture(): {
   return {
     state,
     implementation: {
-      async CreateOrder(request, ctx) {
-        await common('CreateOrder', ctx);
-        const parsed = createOrderSchema.safeParse(request);
+      async CreateWidget(request, ctx) {
+        await common('CreateWidget', ctx);
+        const parsed = createWidgetSchema.safeParse(request);
         if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-        const items = request.items.map((item, i) => ({
-          offerExternalId: item.offerExternalId,
-          name: item.name,
-          quantity: item.quantity,
-          unitPrice: moneyToProto(moneyFromProto(item.unitPrice, `items[${i}].unitPrice`)),
+        const parts = request.parts.map((part, i) => ({
+          sku: part.sku,
+          name: part.name,
+          quantity: part.quantity,
+          unitPrice: moneyToProto(moneyFromProto(part.unitPrice, `parts[${i}].unitPrice`)),
         }));
-        const total = items.reduce(
-          (sum, item) => sum + item.quantity * Number(item.unitPrice.amountMinor),
+        const total = parts.reduce(
+          (sum, part) => sum + part.quantity * Number(part.unitPrice.amountMinor),
           0,
         );
-        const order: ordersV1.Order = {
+        const widget: testingV1.Widget = {
           id: randomUUID(),
-          number: String(orders.size + 1),
-          site: request.site,
+          source: request.source,
           externalId: request.externalId,
           status: 'new',
-          customer: request.customer,
-          items,
+          owner: request.owner,
+          parts,
           total: moneyToProto({ amountMinor: total, currency: request.currency }, 'total'),
           createdAt: timestampFromDate(new Date('2025-01-02T03:04:05.678Z')),
         };
-        orders.set(order.id!, order);
-        return order;
+        widgets.set(widget.id!, widget);
+        return widget;
       },
-      async GetOrder(request, ctx) {
-        await common('GetOrder', ctx);
+      async GetWidget(request, ctx) {
+        await common('GetWidget', ctx);
         const found =
           request.key === 'id'
-            ? orders.get(request.id!)
-            : [...orders.values()].find(
-                (o) => o.site === request.external?.site && o.externalId === request.external?.externalId,
+            ? widgets.get(request.id!)
+            : [...widgets.values()].find(
+                (w) => w.source === request.external?.source && w.externalId === request.external?.externalId,
               );
-        if (!found) throw new NotFoundError(`order ${request.id ?? request.external?.externalId} not found`);
+        if (!found) throw new NotFoundError(`widget ${request.id ?? request.external?.externalId} not found`);
         return found;
       },
     },
