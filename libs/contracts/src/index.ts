@@ -6,3 +6,5 @@ export * from './events/shared';
 export * from './events/orders';
 export * from './events/registry';
 export * from './errors';
+export * from './orders/order-input';
+export * from './orders/order-json';

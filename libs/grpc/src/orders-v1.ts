@@ -4,35 +4,9 @@ import type { OrdersServiceDefinition } from './generated/openretail/orders/v1/O
 import type { ReferenceDataServiceDefinition } from './generated/openretail/orders/v1/ReferenceDataService';
 import { loadProto } from './proto';
 
-export type { Contact, Contact__Output } from './generated/openretail/orders/v1/Contact';
-export type {
-  CreateOrderItem,
-  CreateOrderItem__Output,
-} from './generated/openretail/orders/v1/CreateOrderItem';
-export type {
-  CreateOrderRequest,
-  CreateOrderRequest__Output,
-} from './generated/openretail/orders/v1/CreateOrderRequest';
-export type {
-  GetOrderRequest,
-  GetOrderRequest__Output,
-} from './generated/openretail/orders/v1/GetOrderRequest';
-export type { Order, Order__Output } from './generated/openretail/orders/v1/Order';
-export type { OrderItem, OrderItem__Output } from './generated/openretail/orders/v1/OrderItem';
-export type { SiteExternalId, SiteExternalId__Output } from './generated/openretail/orders/v1/SiteExternalId';
+export type * from './orders-v1-types';
+export { orderFromProto, orderToProto, paymentFromProto, paymentToProto } from './orders-v1-json';
 export type { OrdersServiceDefinition } from './generated/openretail/orders/v1/OrdersService';
-export type {
-  GetReferenceDataRequest,
-  GetReferenceDataRequest__Output,
-} from './generated/openretail/orders/v1/GetReferenceDataRequest';
-export type {
-  ReferenceDataDocument,
-  ReferenceDataDocument__Output,
-} from './generated/openretail/orders/v1/ReferenceDataDocument';
-export type {
-  ReplaceReferenceDataRequest,
-  ReplaceReferenceDataRequest__Output,
-} from './generated/openretail/orders/v1/ReplaceReferenceDataRequest';
 export type { ReferenceDataServiceDefinition } from './generated/openretail/orders/v1/ReferenceDataService';
 
 export const PROTO_FILE = 'openretail/orders/v1/orders.proto';

@@ -1,6 +1,8 @@
 import type { ServiceDefinition } from '@openretail/service-runtime';
 import { ordersV1 } from '@openretail/grpc';
-import { Order, OrderItem } from './orders/order.entity';
+import { OrderHistoryEntry } from './history/order-history.entity';
+import { OrderCommandKey } from './orders/command-key.entity';
+import { Order } from './orders/order.entity';
 import { ReferenceDataDocument } from './reference-data/reference-data.entity';
 
 export const ordersServiceDefinition: ServiceDefinition = {
@@ -8,7 +10,10 @@ export const ordersServiceDefinition: ServiceDefinition = {
   defaultHttpPort: 3001,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   module: () => require('./app.module').AppModule,
-  database: { entities: [Order, OrderItem, ReferenceDataDocument], serviceDir: __dirname },
+  database: {
+    entities: [Order, OrderCommandKey, OrderHistoryEntry, ReferenceDataDocument],
+    serviceDir: __dirname,
+  },
   kafka: { outbox: true },
   grpc: {
     defaultPort: 50051,

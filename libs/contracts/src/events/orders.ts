@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { moneySchema } from '../money';
 import { TOPICS } from '../topics';
-import { defineEvent } from './envelope';
+import { defineEvent, type EventDefinition } from './envelope';
 import { contactSchema } from './shared';
 
 export const orderItemSchema = z.object({
@@ -29,3 +29,107 @@ export const OrderCreatedV1 = defineEvent({
   }),
 });
 export type OrderCreatedPayload = z.infer<typeof OrderCreatedV1.payload>;
+
+/**
+ * What every later order event carries about the order after the change, so that consumers
+ * (customer metrics, segments, analytics, messaging triggers) rarely need to ask the orders service.
+ */
+export const orderSummarySchema = z.object({
+  orderId: z.string().uuid(),
+  site: z.string().min(1),
+  number: z.string().min(1),
+  externalId: z.string().optional(),
+  status: z.string().min(1),
+  statusGroup: z.string().min(1),
+  customerId: z.string().optional(),
+  customer: contactSchema,
+  managerId: z.string().optional(),
+  total: moneySchema,
+  paid: moneySchema,
+  /** Goes up by one with every change: consumers keep the highest they have seen. */
+  version: z.number().int().positive(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
+const actorSchema = z.object({ userId: z.string().optional(), source: z.string().min(1) });
+
+function orderEvent<S extends z.ZodRawShape>(type: string, extra: S) {
+  return defineEvent({
+    type,
+    version: 1,
+    topic: TOPICS.orderEvents,
+    aggregateType: 'order',
+    payload: z.object({ order: orderSummarySchema, actor: actorSchema, ...extra }),
+  });
+}
+
+/** Any edit of the order's fields; `changedFields` are history paths ("delivery.date", "items[<id>].quantity"). */
+export const OrderUpdatedV1 = orderEvent('order.updated', { changedFields: z.array(z.string()).min(1) });
+
+export const OrderStatusChangedV1 = orderEvent('order.status-changed', {
+  from: z.string(),
+  to: z.string(),
+  fromGroup: z.string(),
+  toGroup: z.string(),
+  cancelReason: z.string().optional(),
+});
+
+export const OrderPaymentChangedV1 = orderEvent('order.payment-changed', {
+  change: z.enum(['added', 'updated', 'deleted']),
+  payment: z.object({
+    id: z.string(),
+    type: z.string(),
+    status: z.string(),
+    amount: moneySchema,
+    paidAt: z.string().datetime().optional(),
+  }),
+});
+
+export const OrderCancelledV1 = orderEvent('order.cancelled', { cancelReason: z.string() });
+export const OrderCompletedV1 = orderEvent('order.completed', {});
+export const OrderAssignedV1 = orderEvent('order.assigned', {
+  previousManagerId: z.string().optional(),
+  managerId: z.string().optional(),
+});
+
+/** The order has been in its status longer than the status's time limit. Once per order, status and entry. */
+export const OrderStatusOverdueV1 = defineEvent({
+  type: 'order.status-overdue',
+  version: 1,
+  topic: TOPICS.orderEvents,
+  aggregateType: 'order',
+  payload: z.object({
+    order: orderSummarySchema,
+    status: z.string(),
+    statusSince: z.string().datetime(),
+    deadline: z.string().datetime(),
+    timeLimitMinutes: z.number().int().positive(),
+  }),
+});
+
+/** The order has not reached a final status group within the site's stale age. Once per order. */
+export const OrderStaleV1 = defineEvent({
+  type: 'order.stale',
+  version: 1,
+  topic: TOPICS.orderEvents,
+  aggregateType: 'order',
+  payload: z.object({
+    order: orderSummarySchema,
+    staleSince: z.string().datetime(),
+    staleAfterDays: z.number().int().positive(),
+  }),
+});
+
+export const ORDER_EVENTS: readonly EventDefinition<unknown>[] = [
+  OrderCreatedV1,
+  OrderUpdatedV1,
+  OrderStatusChangedV1,
+  OrderPaymentChangedV1,
+  OrderCancelledV1,
+  OrderCompletedV1,
+  OrderAssignedV1,
+  OrderStatusOverdueV1,
+  OrderStaleV1,
+] as EventDefinition<unknown>[];

@@ -1,7 +1,7 @@
 import { EventDefinition, EventEnvelope, EventValidationError, envelopeSchema, toIssues } from './envelope';
-import { OrderCreatedV1 } from './orders';
+import { ORDER_EVENTS } from './orders';
 
-const definitions: EventDefinition<unknown>[] = [OrderCreatedV1] as EventDefinition<unknown>[];
+const definitions: readonly EventDefinition<unknown>[] = ORDER_EVENTS;
 const byKey = new Map(definitions.map((d) => [`${d.type}@${d.version}`, d]));
 
 export function findEventDefinition(type: string, version: number): EventDefinition<unknown> | undefined {

@@ -98,9 +98,9 @@ describe('creation', () => {
   });
 
   test('is plain JSON with sorted keys, so equal orders give equal entries', () => {
-    const [entry] = diffOrder(undefined, order({ manager: undefined }));
+    const [entry] = diffOrder(undefined, order({ managerId: undefined }));
     assert.deepEqual(JSON.parse(JSON.stringify(entry)), entry);
-    assert.ok(!('manager' in (entry.newValue as object)), 'unset fields are left out');
+    assert.ok(!('managerId' in (entry.newValue as object)), 'unset fields are left out');
     const keys = Object.keys(entry.newValue as object);
     assert.deepEqual(keys, [...keys].sort());
     const reordered = Object.fromEntries(Object.entries(order()).reverse()) as unknown as OrderState;
@@ -135,17 +135,17 @@ describe('edits', () => {
 
   test('scalar fields: set, changed and cleared (null stands for not set)', () => {
     assert.deepEqual(
-      diffEdit({ manager: 'ivanov', orderType: 'installation', customerComment: 'Позвонить' }),
+      diffEdit({ managerId: 'ivanov', orderType: 'installation', customerComment: 'Позвонить' }),
       [
         change('customerComment', null, 'Позвонить'),
-        change('manager', null, 'ivanov'),
+        change('managerId', null, 'ivanov'),
         change('orderType', null, 'installation'),
       ],
     );
-    const assigned = order({ manager: 'ivanov', managerComment: 'VIP' });
-    assert.deepEqual(diffEdit({ manager: 'petrov', managerComment: undefined }, assigned), [
-      change('manager', 'ivanov', 'petrov'),
+    const assigned = order({ managerId: 'ivanov', managerComment: 'VIP' });
+    assert.deepEqual(diffEdit({ managerId: 'petrov', managerComment: undefined }, assigned), [
       change('managerComment', 'VIP', null),
+      change('managerId', 'ivanov', 'petrov'),
     ]);
     assert.deepEqual(
       diffEdit({ status: 'cancel-no-answer', cancelReason: 'no-answer', statusUpdatedAt: later }),
@@ -331,7 +331,7 @@ describe('the whole diff', () => {
       ...before,
       status: 'assembling',
       statusUpdatedAt: later,
-      manager: 'ivanov',
+      managerId: 'ivanov',
       tags: ['vip'],
       items: [item('c'), item('b', { quantity: 5 })],
       payments: [payment('p1', { status: 'paid', paidAt: later })],
@@ -350,7 +350,7 @@ describe('the whole diff', () => {
         'items[a]',
         'items[b].quantity',
         'items[c]',
-        'manager',
+        'managerId',
         'payments[p1].paidAt',
         'payments[p1].status',
         'status',

@@ -26,7 +26,7 @@ export const CREATED_FIELD = 'created';
  *
  * - Creation (`before` undefined) is one `created` entry whose new value is the whole order: the
  *   history stays compact, and per-field entries start with the first edit.
- * - Scalars and nested objects by dotted path: `status`, `manager`, `delivery.date`,
+ * - Scalars and nested objects by dotted path: `status`, `managerId`, `delivery.date`,
  *   `contragent.type`, `customer.email`, `customFields.<code>`. Adding or removing `delivery` shows
  *   as one entry per delivery field.
  * - Money (`discount`, `delivery.cost`, `items[<id>].unitPrice`, …) is one value {amountMinor, currency}.

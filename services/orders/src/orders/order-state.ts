@@ -16,7 +16,18 @@ export interface OrderState {
   cancelReason?: string;
   currency: string;
   customer: { customerId?: string; firstName?: string; lastName?: string; phones: string[]; email?: string };
-  contragent: { type: 'individual' | 'legal-entity'; legalName?: string; inn?: string; kpp?: string };
+  contragent: {
+    type: 'individual' | 'legal-entity';
+    legalName?: string;
+    inn?: string;
+    kpp?: string;
+    ogrn?: string;
+    legalAddress?: string;
+    bank?: string;
+    bik?: string;
+    bankAccount?: string;
+    corrAccount?: string;
+  };
   items: OrderItemState[];
   /** Discount on the whole order, in minor units, on top of item discounts. */
   discount: Money;
@@ -32,7 +43,7 @@ export interface OrderState {
     pickupPoint?: string;
   };
   payments: PaymentState[];
-  manager?: string;
+  managerId?: string;
   customerComment?: string;
   managerComment?: string;
   tags: string[];

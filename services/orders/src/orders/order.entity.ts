@@ -1,24 +1,24 @@
-import {
-  BigIntType,
-  Collection,
-  Entity,
-  Index,
-  ManyToOne,
-  OneToMany,
-  PrimaryKey,
-  Property,
-  Unique,
-} from '@mikro-orm/core';
-import { newId } from '@openretail/contracts';
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
+/**
+ * An order as one row: the whole order (lines, delivery, payments, custom fields) is the `document`,
+ * read and written as a unit because every rule looks at the whole order; the columns beside it are
+ * what lists, filters, uniqueness and the overdue scan need to find orders by. Both are written by
+ * the same statement, so they never disagree.
+ */
 @Entity({ tableName: 'orders' })
 @Unique({ name: 'orders_site_number_uniq', properties: ['site', 'number'] })
 @Unique({ name: 'orders_site_external_id_uniq', properties: ['site', 'externalId'] })
 @Unique({ name: 'orders_site_idempotency_key_uniq', properties: ['site', 'idempotencyKey'] })
-@Index({ name: 'orders_site_created_at_idx', properties: ['site', 'createdAt'] })
+@Index({ name: 'orders_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
+@Index({ name: 'orders_status_status_updated_at_idx', properties: ['status', 'statusUpdatedAt'] })
+@Index({ name: 'orders_manager_id_idx', properties: ['managerId', 'createdAt'] })
+@Index({ name: 'orders_customer_id_idx', properties: ['customerId'] })
+@Index({ name: 'orders_phone_idx', properties: ['phone'] })
+@Index({ name: 'orders_email_idx', properties: ['email'] })
 export class Order {
   @PrimaryKey({ type: 'uuid' })
-  id: string = newId();
+  id!: string;
 
   @Property({ type: 'text' })
   site!: string;
@@ -39,17 +39,25 @@ export class Order {
   @Property({ type: 'text' })
   status!: string;
 
-  @Property({ type: 'text', nullable: true })
-  customerFirstName?: string;
+  @Property({ type: 'text' })
+  statusGroup!: string;
+
+  /** Whether the status group is final (complete or cancel): stale orders are the others. */
+  @Property({ type: 'boolean' })
+  final!: boolean;
 
   @Property({ type: 'text', nullable: true })
-  customerLastName?: string;
+  managerId?: string;
 
   @Property({ type: 'text', nullable: true })
-  customerPhone?: string;
+  customerId?: string;
+
+  /** The main phone and the email, for finding a customer's orders. */
+  @Property({ type: 'text', nullable: true })
+  phone?: string;
 
   @Property({ type: 'text', nullable: true })
-  customerEmail?: string;
+  email?: string;
 
   @Property({ type: 'text' })
   currency!: string;
@@ -57,40 +65,20 @@ export class Order {
   @Property({ type: new BigIntType('number') })
   totalMinor!: number;
 
-  @OneToMany(() => OrderItem, (item) => item.order, { orderBy: { position: 'asc' } })
-  items = new Collection<OrderItem>(this);
-
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
-
-  @Property({ type: 'timestamptz' })
-  statusUpdatedAt: Date = new Date();
-}
-
-@Entity({ tableName: 'order_items' })
-@Index({ name: 'order_items_order_id_idx', properties: ['order'] })
-export class OrderItem {
-  @PrimaryKey({ type: 'uuid' })
-  id: string = newId();
-
-  @ManyToOne(() => Order, { deleteRule: 'cascade' })
-  order!: Order;
-
-  @Property({ type: 'integer' })
-  position!: number;
-
-  @Property({ type: 'text', nullable: true })
-  offerExternalId?: string;
-
-  @Property({ type: 'text' })
-  name!: string;
-
-  @Property({ type: 'integer' })
-  quantity!: number;
-
+  /** One more with every change: optimistic concurrency for clients, ordering for consumers. */
   @Property({ type: new BigIntType('number') })
-  unitPriceMinor!: number;
+  version!: number;
+
+  /** The OrderState as JSON (see order-document.ts). */
+  @Property({ type: 'jsonb' })
+  document!: unknown;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  statusUpdatedAt!: Date;
 }

@@ -1,40 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  moneyFromProto,
-  moneyToProto,
-  timestampFromDate,
-  type ServiceImplementation,
-  ordersV1,
-} from '@openretail/grpc';
-import { ValidationError } from '@openretail/contracts';
-import { OrdersService } from './orders.service';
-import type { OrderView } from './order-view';
+import { ValidationError, ORDER_HISTORY_SOURCES } from '@openretail/contracts';
+import { dateFromTimestamp, ordersV1, timestampFromDate, type ServiceImplementation } from '@openretail/grpc';
+import type { Actor } from './order-state';
+import type { Caller, OrderCommand } from './order-commands';
+import { toDocument } from './order-document';
+import { OrdersService, type CheckRequest, type OrderKey, type OrderView } from './orders.service';
 
-const empty = (s: string | null | undefined) => (s ? s : undefined);
-
-function toProto(order: OrderView): ordersV1.Order {
-  return {
-    id: order.id,
-    number: order.number,
-    site: order.site,
-    externalId: order.externalId,
-    status: order.status,
-    customer: {
-      firstName: order.customer.firstName ?? '',
-      lastName: order.customer.lastName ?? '',
-      phone: order.customer.phone ?? '',
-      email: order.customer.email ?? '',
-    },
-    items: order.items.map((i) => ({
-      offerExternalId: i.offerExternalId,
-      name: i.name,
-      quantity: i.quantity,
-      unitPrice: moneyToProto(i.unitPrice),
-    })),
-    total: moneyToProto(order.total),
-    createdAt: timestampFromDate(order.createdAt),
-  };
-}
+type Existing = Exclude<OrderCommand, { kind: 'create' }>;
 
 /** The OrdersService gRPC contract, translated to and from the application service. */
 @Injectable()
@@ -42,41 +14,228 @@ export class OrdersGrpcHandler {
   constructor(private readonly orders: OrdersService) {}
 
   implementation(): ServiceImplementation<ordersV1.OrdersServiceDefinition> {
+    const execute = (
+      req: {
+        caller?: ordersV1.Caller__Output | null;
+        key?: ordersV1.OrderKey__Output | null;
+        expectedVersion?: string;
+        idempotencyKey?: string;
+      },
+      command: Existing,
+    ) =>
+      this.orders
+        .execute(keyOf(req.key), command, callerOf(req.caller), {
+          expectedVersion: versionOf(req.expectedVersion),
+          idempotencyKey: req.idempotencyKey || undefined,
+        })
+        .then(toProto);
+
     return {
       CreateOrder: async (req) =>
         toProto(
-          await this.orders.create({
-            site: req.site,
-            externalId: empty(req.externalId),
-            idempotencyKey: empty(req.idempotencyKey),
-            currency: req.currency,
-            customer: {
-              firstName: empty(req.customer?.firstName),
-              lastName: empty(req.customer?.lastName),
-              phone: empty(req.customer?.phone),
-              email: empty(req.customer?.email),
-            },
-            items: req.items.map((item, i) => ({
-              offerExternalId: empty(item.offerExternalId),
-              name: item.name,
-              quantity: item.quantity,
-              unitPrice: item.unitPrice
-                ? moneyFromProto(item.unitPrice, `items[${i}].unitPrice`)
-                : (() => {
-                    throw ValidationError.field(`items[${i}].unitPrice`, 'is required');
-                  })(),
-            })),
-          }),
+          await this.orders.create(orderOf(req.order), callerOf(req.caller), req.idempotencyKey || undefined),
         ),
-      GetOrder: async (req) => {
-        if (req.key === 'id' && req.id) return toProto(await this.orders.get({ id: req.id }));
-        if (req.key === 'external' && req.external?.site && req.external.externalId) {
-          return toProto(
-            await this.orders.get({ site: req.external.site, externalId: req.external.externalId }),
-          );
-        }
-        throw ValidationError.field('key', 'give either id or site and externalId');
+      GetOrder: async (req) => toProto(await this.orders.get(keyOf(req.key), callerOf(req.caller))),
+      ListOrders: async (req) => {
+        const { views, nextPageToken } = await this.orders.list(
+          {
+            sites: req.sites,
+            statuses: req.statuses,
+            statusGroups: req.statusGroups,
+            managerId: req.managerId || undefined,
+            customerId: req.customerId || undefined,
+            query: req.query || undefined,
+            createdFrom: req.createdFrom ? dateFromTimestamp(req.createdFrom, 'createdFrom') : undefined,
+            createdTo: req.createdTo ? dateFromTimestamp(req.createdTo, 'createdTo') : undefined,
+            pageSize: req.pageSize,
+            pageToken: req.pageToken || undefined,
+          },
+          callerOf(req.caller),
+        );
+        return { orders: views.map(toProto), nextPageToken: nextPageToken ?? '' };
+      },
+      ListAttentionOrders: async (req) => {
+        if (req.kind !== 'OVERDUE' && req.kind !== 'STALE')
+          throw ValidationError.field('kind', 'must be OVERDUE or STALE');
+        const { views, nextPageToken } = await this.orders.list(
+          {
+            attention: req.kind === 'OVERDUE' ? 'overdue' : 'stale',
+            sites: req.sites,
+            statuses: req.statuses,
+            managerId: req.managerId || undefined,
+            pageSize: req.pageSize,
+            pageToken: req.pageToken || undefined,
+          },
+          callerOf(req.caller),
+        );
+        return { orders: views.map(toProto), nextPageToken: nextPageToken ?? '' };
+      },
+      UpdateOrder: (req) => execute(req, editOf(req)),
+      ChangeOrderStatus: (req) => execute(req, statusChangeOf(req)),
+      AddPayment: (req) => execute(req, paymentAddOf(req)),
+      UpdatePayment: (req) => execute(req, paymentEditOf(req)),
+      DeletePayment: (req) => execute(req, paymentDeleteOf(req)),
+      CheckOrderChange: async (req) => {
+        const [request, caller] = checkRequestOf(req);
+        const result = await this.orders.check(request, caller);
+        return {
+          allowed: result.allowed,
+          violations: result.problems.map((p) => ({
+            field: p.field ?? '',
+            reason: p.reason,
+            rule: p.rule ?? p.kind,
+          })),
+          order: result.view ? toProto(result.view) : undefined,
+        };
+      },
+      ListOrderHistory: async (req) => {
+        const { entries, lastId } = await this.orders.history(
+          {
+            afterId: Number(req.afterId),
+            orderId: req.orderId || undefined,
+            sites: req.sites,
+            limit: req.limit,
+          },
+          callerOf(req.caller),
+        );
+        return {
+          entries: entries.map((e) => ({
+            id: e.id,
+            orderId: e.orderId,
+            site: e.site,
+            field: e.field,
+            oldValue: JSON.stringify(e.oldValue ?? null),
+            newValue: JSON.stringify(e.newValue ?? null),
+            userId: e.userId ?? '',
+            source: e.source,
+            at: timestampFromDate(e.at),
+          })),
+          lastId,
+        };
       },
     };
+  }
+}
+
+function toProto(view: OrderView): ordersV1.Order {
+  const doc = toDocument(view.order);
+  return ordersV1.orderToProto({
+    ...doc,
+    statusGroup: view.statusGroup,
+    items: doc.items.map((item) => ({
+      ...item,
+      total: {
+        amountMinor: item.quantity * item.unitPrice.amountMinor - item.discount.amountMinor,
+        currency: item.unitPrice.currency,
+      },
+    })),
+    totals: view.totals,
+    version: view.version,
+  });
+}
+
+function orderOf(order: ordersV1.Order__Output | null | undefined) {
+  if (!order) throw ValidationError.field('order', 'is required');
+  return ordersV1.orderFromProto(order, 'order');
+}
+
+function keyOf(key: ordersV1.OrderKey__Output | null | undefined): OrderKey {
+  if (key?.key === 'id' && key.id) return { id: key.id };
+  if (key?.key === 'external' && key.external?.site && key.external.externalId) {
+    return { site: key.external.site, externalId: key.external.externalId };
+  }
+  throw ValidationError.field('key', 'give either id or site and externalId');
+}
+
+function versionOf(version: string | undefined): number | undefined {
+  if (version === undefined) return undefined;
+  const n = Number(version);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw ValidationError.field('expectedVersion', 'must be a whole number, 1 or more');
+  return n;
+}
+
+/** The caller the gateway vouches for; an empty one may do nothing. */
+function callerOf(caller: ordersV1.Caller__Output | null | undefined): Caller {
+  if (!caller) throw ValidationError.field('caller', 'is required');
+  const source = caller.source || 'api';
+  if (!(ORDER_HISTORY_SOURCES as readonly string[]).includes(source)) {
+    throw ValidationError.field('caller.source', `must be one of ${ORDER_HISTORY_SOURCES.join(', ')}`);
+  }
+  return {
+    ...(caller.userId ? { userId: caller.userId } : {}),
+    groups: caller.groups,
+    source: source as Actor['source'],
+    sites: caller.allSites ? 'all' : caller.sites,
+    permissions: caller.permissions,
+  };
+}
+
+function editOf(req: ordersV1.UpdateOrderRequest__Output): Existing {
+  return {
+    kind: 'edit',
+    order: req.order ? ordersV1.orderFromProto(req.order) : {},
+    mask: req.updateMask?.paths ?? [],
+  };
+}
+
+function statusChangeOf(req: ordersV1.ChangeOrderStatusRequest__Output): Existing {
+  return {
+    kind: 'status-change',
+    status: req.status,
+    ...(req.cancelReason ? { cancelReason: req.cancelReason } : {}),
+  };
+}
+
+function paymentAddOf(req: ordersV1.AddPaymentRequest__Output): Existing {
+  return { kind: 'payment-add', payment: req.payment ? ordersV1.paymentFromProto(req.payment) : {} };
+}
+
+function paymentEditOf(req: ordersV1.UpdatePaymentRequest__Output): Existing {
+  if (!req.payment?.id) throw ValidationError.field('payment.id', 'is required');
+  return {
+    kind: 'payment-edit',
+    paymentId: req.payment.id,
+    payment: ordersV1.paymentFromProto(req.payment),
+    mask: req.updateMask?.paths ?? [],
+  };
+}
+
+function paymentDeleteOf(req: ordersV1.DeletePaymentRequest__Output): Existing {
+  if (!req.paymentId) throw ValidationError.field('paymentId', 'is required');
+  return { kind: 'payment-delete', paymentId: req.paymentId };
+}
+
+function checkRequestOf(req: ordersV1.CheckOrderChangeRequest__Output): [CheckRequest, Caller] {
+  switch (req.change) {
+    case 'create':
+      return [
+        { command: { kind: 'create', order: orderOf(req.create!.order) } },
+        callerOf(req.create!.caller),
+      ];
+    case 'update':
+      return [{ key: keyOf(req.update!.key), command: editOf(req.update!) }, callerOf(req.update!.caller)];
+    case 'changeStatus':
+      return [
+        { key: keyOf(req.changeStatus!.key), command: statusChangeOf(req.changeStatus!) },
+        callerOf(req.changeStatus!.caller),
+      ];
+    case 'addPayment':
+      return [
+        { key: keyOf(req.addPayment!.key), command: paymentAddOf(req.addPayment!) },
+        callerOf(req.addPayment!.caller),
+      ];
+    case 'updatePayment':
+      return [
+        { key: keyOf(req.updatePayment!.key), command: paymentEditOf(req.updatePayment!) },
+        callerOf(req.updatePayment!.caller),
+      ];
+    case 'deletePayment':
+      return [
+        { key: keyOf(req.deletePayment!.key), command: paymentDeleteOf(req.deletePayment!) },
+        callerOf(req.deletePayment!.caller),
+      ];
+    default:
+      throw ValidationError.field('change', 'name the change to check');
   }
 }

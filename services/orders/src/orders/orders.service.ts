@@ -1,15 +1,91 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MikroORM, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { OrderCreatedV1 } from '@openretail/contracts';
-import { ConflictError, NotFoundError, ValidationError } from '@openretail/contracts';
-import { recordEvent } from '@openretail/messaging';
+import {
+  LockMode,
+  MikroORM,
+  UniqueConstraintViolationException,
+  type EntityManager,
+  type FilterQuery,
+} from '@mikro-orm/postgresql';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  newId,
+  type Money,
+  type OrderJson,
+} from '@openretail/contracts';
+import { recordEvents } from '@openretail/messaging';
+import { OrderHistoryEntry } from '../history/order-history.entity';
+import { attentionConditions, type AttentionKind } from '../overdue/attention';
+import { readableEntries } from '../history/history-cursor';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
-import { formatOrderNumber, prepareNewOrder, type CreateOrderCommand, type NewOrder } from './new-order';
-import { Order, OrderItem } from './order.entity';
-import { toOrderView, type OrderView } from './order-view';
+import type { ReferenceData } from '../reference-data/reference-data';
+import {
+  canAccessSite,
+  orderTotals,
+  planCommand,
+  planOrThrow,
+  type Caller,
+  type CommandContext,
+  type OrderCommand,
+  type PlannedChange,
+  type Problem,
+} from './order-commands';
+import { fromDocument, toDocument, type OrderDocument } from './order-document';
+import { eventsOf, orderSummary } from './order-events';
+import type { OrderState } from './order-state';
+import { OrderCommandKey } from './command-key.entity';
+import { Order } from './order.entity';
 
 export type OrderKey = { id: string } | { site: string; externalId: string };
 
+/** An order as the service hands it out: plain data, never an entity. */
+export interface OrderView {
+  order: OrderState;
+  statusGroup: string;
+  totals: { items: Money; total: Money; paid: Money; due: Money };
+  version: number;
+}
+
+export interface OrderFilter {
+  sites?: string[];
+  statuses?: string[];
+  statusGroups?: string[];
+  managerId?: string;
+  customerId?: string;
+  query?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Only orders over their status time limit, or open for longer than their site's stale age. */
+  attention?: AttentionKind;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface HistoryQuery {
+  afterId: number;
+  orderId?: string;
+  sites?: string[];
+  limit?: number;
+}
+
+export interface CheckResult {
+  allowed: boolean;
+  problems: Problem[];
+  view?: OrderView;
+}
+
+/** What the dry run gets: a command and, except for a create, the order it is about. */
+export type CheckRequest =
+  | { command: Extract<OrderCommand, { kind: 'create' }> }
+  | { key: OrderKey; command: Exclude<OrderCommand, { kind: 'create' }> };
+
+/**
+ * Runs order commands: loads the order (locked), lets the domain plan the change, and stores the
+ * new state, its history entries and its events in one transaction. Entities never leave this
+ * class; callers get OrderViews.
+ */
 @Injectable()
 export class OrdersService {
   constructor(
@@ -18,108 +94,339 @@ export class OrdersService {
   ) {}
 
   /**
-   * Creates an order and its order.created event in one transaction. A retry with the same
-   * idempotency key or externalId and the same content returns the order created first; the same
-   * key with different content is a conflict. Concurrent duplicates meet at the unique indexes.
+   * Creates an order. A retry with the same idempotency key or externalId and the same content
+   * returns the order created first; the same key with different content is a conflict.
+   * Concurrent duplicates meet at the unique indexes.
    */
-  async create(command: CreateOrderCommand): Promise<OrderView> {
-    const draft = prepareNewOrder(command, await this.referenceData.get());
+  async create(order: OrderJson, caller: Caller, idempotencyKey?: string): Promise<OrderView> {
+    const ref = await this.referenceData.get();
+    const key = checkIdempotencyKey(idempotencyKey);
+    const fingerprint = fingerprintOf(order);
+    const draft = { site: order.site ?? '', externalId: order.externalId || undefined, key, fingerprint };
     try {
-      return await this.orm.em.fork().transactional((em) => this.createIn(em, draft));
+      return await this.orm.em.fork().transactional(async (em) => {
+        const existing = await this.findDuplicate(em, draft, ref, caller);
+        if (existing) return existing;
+        const site = ref.site(draft.site);
+        const [{ nextval }] = await em.execute<{ nextval: string }[]>(`select nextval('order_number_seq')`);
+        const identity = { id: newId(), number: (site?.orderNumberFormat ?? '{n}').replace('{n}', nextval) };
+        const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
+        return this.store(em, ref, plan, caller, undefined, { idempotencyKey: key, fingerprint });
+      });
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      const existing = await this.findDuplicate(this.orm.em.fork(), draft);
+      const existing = await this.findDuplicate(this.orm.em.fork(), draft, ref, caller);
       if (!existing) throw e;
       return existing;
     }
   }
 
-  async get(key: OrderKey): Promise<OrderView> {
-    const em = this.orm.em.fork();
-    const where = 'id' in key ? { id: key.id } : { site: key.site, externalId: key.externalId };
-    if ('id' in key && !/^[0-9a-f-]{36}$/i.test(key.id)) throw ValidationError.field('id', 'must be a UUID');
-    const order = await em.findOne(Order, where, { populate: ['items'] });
-    if (!order)
-      throw new NotFoundError(`order ${'id' in key ? key.id : `${key.site}/${key.externalId}`} not found`);
-    return toOrderView(order);
+  /** Applies an edit, status change or payment command to an existing order. */
+  async execute(
+    key: OrderKey,
+    command: Exclude<OrderCommand, { kind: 'create' }>,
+    caller: Caller,
+    options: { expectedVersion?: number; idempotencyKey?: string } = {},
+  ): Promise<OrderView> {
+    const ref = await this.referenceData.get();
+    const { expectedVersion } = options;
+    const commandKey = checkIdempotencyKey(options.idempotencyKey);
+    return this.orm.em.fork().transactional(async (em) => {
+      const row = await this.load(em, key, caller, LockMode.PESSIMISTIC_WRITE);
+      // Checked under the row lock: a concurrent duplicate waits for the first attempt and sees its key.
+      if (commandKey && (await this.seenCommand(em, row.id, commandKey, fingerprintOf(command)))) {
+        return viewOf(ref, fromDocument(row.document as OrderDocument), row.version);
+      }
+      if (expectedVersion !== undefined && row.version !== expectedVersion) {
+        throw new ConflictError(
+          `order ${row.number} is at version ${row.version}, not ${expectedVersion}: reload it and apply your change again`,
+        );
+      }
+      const before = fromDocument(row.document as OrderDocument);
+      const plan = planOrThrow(before, command, this.context(ref, caller));
+      if (plan.noop) return viewOf(ref, before, row.version);
+      return this.store(em, ref, plan, caller, row);
+    });
   }
 
-  private async createIn(em: EntityManager, draft: NewOrder): Promise<OrderView> {
-    const existing = await this.findDuplicate(em, draft);
-    if (existing) return existing;
+  /** Whether this key was used on the order before, for the same request; a conflict if for another. */
+  private async seenCommand(
+    em: EntityManager,
+    orderId: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<boolean> {
+    const used = await em.findOne(OrderCommandKey, { orderId, key });
+    if (used && used.fingerprint !== fingerprint) {
+      throw new ConflictError(
+        `idempotency key ${key} was already used for a different request on this order`,
+      );
+    }
+    if (!used) em.create(OrderCommandKey, { orderId, key, fingerprint, createdAt: new Date() });
+    return used !== null;
+  }
 
-    const [{ nextval }] = await em.execute<{ nextval: string }[]>(`select nextval('order_number_seq')`);
-    const now = new Date();
-    const order = em.create(Order, {
-      site: draft.site,
-      number: formatOrderNumber(draft.numberFormat, nextval),
-      externalId: draft.externalId,
-      idempotencyKey: draft.idempotencyKey,
-      requestFingerprint: draft.fingerprint,
-      status: draft.status,
-      customerFirstName: draft.customer.firstName,
-      customerLastName: draft.customer.lastName,
-      customerPhone: draft.customer.phone,
-      customerEmail: draft.customer.email,
-      currency: draft.currency,
-      totalMinor: draft.total.amountMinor,
-      createdAt: now,
-      updatedAt: now,
-      statusUpdatedAt: now,
-    });
-    draft.items.forEach((item, position) =>
-      order.items.add(
-        em.create(OrderItem, {
-          order,
-          position,
-          offerExternalId: item.offerExternalId,
-          name: item.name,
-          quantity: item.quantity,
-          unitPriceMinor: item.unitPrice.amountMinor,
-        }),
-      ),
-    );
-    const view = toOrderView(order);
-    await recordEvent(
-      em,
-      OrderCreatedV1,
-      OrderCreatedV1.create(
-        {
-          orderId: view.id,
-          number: view.number,
-          site: view.site,
-          externalId: view.externalId,
-          status: view.status,
-          customer: view.customer,
-          items: view.items,
-          total: view.total,
-          createdAt: view.createdAt.toISOString(),
-        },
-        { source: 'orders', aggregateId: view.id, occurredAt: now },
-      ),
-    );
+  /** Dry run: whether the command would pass, every problem if not, and the order it would make. */
+  async check(request: CheckRequest, caller: Caller): Promise<CheckResult> {
+    const ref = await this.referenceData.get();
+    const ctx = this.context(ref, caller);
+    let before: OrderState | undefined;
+    let version = 0;
+    if ('key' in request) {
+      const row = await this.load(this.orm.em.fork(), request.key, caller);
+      before = fromDocument(row.document as OrderDocument);
+      version = row.version;
+    }
+    const identity = before ? undefined : { id: newId(), number: '(new)' };
+    const result = planCommand(before, request.command, ctx, identity);
+    if (!result.ok) return { allowed: false, problems: result.problems };
+    const { after, noop } = result.plan;
+    return { allowed: true, problems: [], view: viewOf(ref, after, noop ? version : version + 1) };
+  }
+
+  async get(key: OrderKey, caller: Caller): Promise<OrderView> {
+    const ref = await this.referenceData.get();
+    const row = await this.load(this.orm.em.fork(), key, caller);
+    return viewOf(ref, fromDocument(row.document as OrderDocument), row.version);
+  }
+
+  /** Orders newest first, paged by (createdAt, id) so that new orders never shift a page. */
+  async list(filter: OrderFilter, caller: Caller): Promise<{ views: OrderView[]; nextPageToken?: string }> {
+    const ref = await this.referenceData.get();
+    const pageSize = checkPageSize(filter.pageSize, 20, 100, 'pageSize');
+    const and: FilterQuery<Order>[] = [{ site: { $in: this.readableSites(filter.sites, caller, ref) } }];
+    if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
+    if (filter.statusGroups?.length) and.push({ statusGroup: { $in: filter.statusGroups } });
+    if (filter.managerId) and.push({ managerId: filter.managerId });
+    if (filter.customerId) and.push({ customerId: filter.customerId });
+    if (filter.query) {
+      const q = filter.query.trim();
+      and.push({ $or: [{ number: q }, { externalId: q }, { phone: q }, { email: q.toLowerCase() }] });
+    }
+    if (filter.createdFrom) and.push({ createdAt: { $gte: filter.createdFrom } });
+    if (filter.createdTo) and.push({ createdAt: { $lt: filter.createdTo } });
+    if (filter.attention) {
+      const arms = attentionConditions(ref, filter.attention, new Date()).map((c) => ({
+        ...(c.status ? { status: c.status } : {}),
+        ...(c.site ? { site: c.site } : {}),
+        ...(c.openOnly ? { final: false } : {}),
+        [c.column]: { $lt: c.before },
+      }));
+      // No status with a time limit: nothing can be overdue.
+      and.push(arms.length > 0 ? { $or: arms } : { id: null });
+    }
+    if (filter.pageToken) {
+      const after = decodePageToken(filter.pageToken);
+      and.push({
+        $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }],
+      });
+    }
+    const rows = await this.orm.em
+      .fork()
+      .find(Order, { $and: and }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1 });
+    const page = rows.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      views: page.map((row) => viewOf(ref, fromDocument(row.document as OrderDocument), row.version)),
+      nextPageToken: rows.length > pageSize ? encodePageToken(last.createdAt, last.id) : undefined,
+    };
+  }
+
+  /** History entries after a cursor, oldest first, never skipping one that commits late. */
+  async history(query: HistoryQuery, caller: Caller) {
+    const ref = await this.referenceData.get();
+    const limit = checkPageSize(query.limit, 100, 1000, 'limit');
+    if (!Number.isSafeInteger(query.afterId) || query.afterId < 0) {
+      throw ValidationError.field('afterId', 'must be a whole number, 0 or more');
+    }
+    const em = this.orm.em.fork();
+    const where: FilterQuery<OrderHistoryEntry> = {
+      id: { $gt: query.afterId },
+      site: { $in: this.readableSites(query.sites, caller, ref) },
+    };
+    if (query.orderId) {
+      await this.load(em, { id: query.orderId }, caller);
+      where.orderId = query.orderId;
+    }
+    const rows = await em.find(OrderHistoryEntry, where, { orderBy: { id: 'asc' }, limit });
+    // Per order the cursor is exact (a row lock orders its writers); across orders gaps may still fill.
+    const entries = query.orderId ? rows : readableEntries(rows, query.afterId, new Date());
+    return { entries, lastId: entries.length > 0 ? entries[entries.length - 1].id : query.afterId };
+  }
+
+  private context(ref: ReferenceData, caller: Caller): CommandContext {
+    return { ref, caller, now: new Date(), newId };
+  }
+
+  /** The sites a read covers: those asked for (each must be readable) or every readable one. */
+  private readableSites(asked: string[] | undefined, caller: Caller, ref: ReferenceData): string[] {
+    if (asked?.length) {
+      const denied = asked.filter((s) => !canAccessSite(caller, s));
+      if (denied.length > 0)
+        throw ValidationError.field('sites', `no access to site(s) ${denied.join(', ')}`);
+      return asked;
+    }
+    return caller.sites === 'all' ? ref.data.sites.map((s) => s.code) : [...caller.sites];
+  }
+
+  /** The order row; NotFound also when the caller may not see its site, so ids of other sites do not leak. */
+  private async load(em: EntityManager, key: OrderKey, caller: Caller, lockMode?: LockMode): Promise<Order> {
+    if ('id' in key && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key.id)) {
+      throw ValidationError.field('id', 'must be a UUID');
+    }
+    const where = 'id' in key ? { id: key.id } : { site: key.site, externalId: key.externalId };
+    const row = await em.findOne(Order, where, lockMode ? { lockMode } : {});
+    if (!row || !canAccessSite(caller, row.site)) {
+      throw new NotFoundError(`order ${'id' in key ? key.id : `${key.site}/${key.externalId}`} not found`);
+    }
+    return row;
+  }
+
+  /** Writes the planned state, its history and its events; the row's version goes up by one. */
+  private async store(
+    em: EntityManager,
+    ref: ReferenceData,
+    plan: PlannedChange,
+    caller: Caller,
+    row: Order | undefined,
+    creation?: { idempotencyKey?: string; fingerprint: string },
+  ): Promise<OrderView> {
+    const { after } = plan;
+    const version = (row?.version ?? 0) + 1;
+    const view = viewOf(ref, after, version);
+    const columns = {
+      externalId: after.externalId ?? null,
+      status: after.status,
+      statusGroup: view.statusGroup,
+      final: ref.isFinal(after.status),
+      managerId: after.managerId ?? null,
+      customerId: after.customer.customerId ?? null,
+      phone: after.customer.phones[0] ?? null,
+      email: after.customer.email?.toLowerCase() ?? null,
+      totalMinor: view.totals.total.amountMinor,
+      version,
+      document: toDocument(after),
+      updatedAt: after.updatedAt,
+      statusUpdatedAt: after.statusUpdatedAt,
+    };
+    if (row) em.assign(row, columns);
+    else {
+      em.create(Order, {
+        ...columns,
+        id: after.id,
+        site: after.site,
+        number: after.number,
+        currency: after.currency,
+        idempotencyKey: creation?.idempotencyKey,
+        requestFingerprint: creation!.fingerprint,
+        createdAt: after.createdAt,
+      } as Order);
+    }
+    for (const change of plan.history) {
+      em.create(OrderHistoryEntry, {
+        orderId: after.id,
+        site: after.site,
+        field: change.field,
+        oldValue: change.oldValue,
+        newValue: change.newValue,
+        userId: caller.userId,
+        source: caller.source,
+        orderVersion: version,
+        at: after.updatedAt,
+      } as OrderHistoryEntry);
+    }
+    const summary = orderSummary(after, view.statusGroup, view.totals, version);
+    await recordEvents(em, eventsOf(plan, ref, summary, caller, after.updatedAt));
     return view;
   }
 
   /**
-   * The order an earlier attempt of this request created, if any (one query for both keys, on
-   * the hot path of every create); a conflict if either key was used for different content.
+   * The order an earlier attempt of this request created, if any (one query for both keys, on the
+   * hot path of every create); a conflict if either key was used for different content.
    */
-  private async findDuplicate(em: EntityManager, draft: NewOrder): Promise<OrderView | undefined> {
+  private async findDuplicate(
+    em: EntityManager,
+    draft: { site: string; externalId?: string; key?: string; fingerprint: string },
+    ref: ReferenceData,
+    caller: Caller,
+  ): Promise<OrderView | undefined> {
     const keys = [
-      ...(draft.idempotencyKey ? [{ idempotencyKey: draft.idempotencyKey }] : []),
+      ...(draft.key ? [{ idempotencyKey: draft.key }] : []),
       ...(draft.externalId ? [{ externalId: draft.externalId }] : []),
     ];
-    if (keys.length === 0) return undefined;
-    const found = await em.find(Order, { site: draft.site, $or: keys }, { populate: ['items'] });
+    if (keys.length === 0 || !canAccessSite(caller, draft.site)) return undefined;
+    const found = await em.find(Order, { site: draft.site, $or: keys });
     for (const order of found) {
       if (order.requestFingerprint === draft.fingerprint) continue;
       throw new ConflictError(
-        draft.idempotencyKey && order.idempotencyKey === draft.idempotencyKey
-          ? `idempotency key ${draft.idempotencyKey} was already used for a different request`
+        draft.key && order.idempotencyKey === draft.key
+          ? `idempotency key ${draft.key} was already used for a different request`
           : `an order with externalId ${draft.externalId} already exists on site ${draft.site}`,
       );
     }
-    return found.length > 0 ? toOrderView(found[0]) : undefined;
+    return found.length > 0
+      ? viewOf(ref, fromDocument(found[0].document as OrderDocument), found[0].version)
+      : undefined;
   }
+}
+
+export function viewOf(ref: ReferenceData, order: OrderState, version: number): OrderView {
+  return {
+    order,
+    statusGroup: ref.groupOf(order.status)?.code ?? '',
+    totals: orderTotals(ref, order),
+    version,
+  };
+}
+
+function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (!key) return undefined;
+  if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw ValidationError.field(
+      'idempotencyKey',
+      'must be 1 to 255 printable ASCII characters without spaces',
+    );
+  }
+  return key;
+}
+
+function checkPageSize(value: number | undefined, fallback: number, max: number, field: string): number {
+  if (!value) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw ValidationError.field(field, `must be from 1 to ${max}`);
+  return value;
+}
+
+function encodePageToken(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodePageToken(token: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad token');
+    return { createdAt: date, id };
+  } catch {
+    throw ValidationError.field('pageToken', 'is not a token this API returned');
+  }
+}
+
+/**
+ * Identifies "the same request" for safe retries: what the caller sent, in a canonical
+ * form (key order and absent members do not matter).
+ */
+function fingerprintOf(request: OrderJson | OrderCommand): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,4 +1,5 @@
 import type { ReferenceDataInput } from './reference-data';
+import { CASE_STUDY_RULES } from '../validation/case-study-rules';
 
 /**
  * Demo reference data modelled on the Pult.ru case (hi-fi and home cinema): a retail and a wholesale
@@ -227,6 +228,8 @@ export const demoPult: ReferenceDataInput = {
     { code: 'main', name: 'Основной', ordering: 10 },
     { code: 'installation', name: 'Проект инсталляции домашнего кинотеатра', ordering: 20 },
     { code: 'listening-room', name: 'Запись в комнату прослушивания', ordering: 30 },
+    { code: 'missed-call', name: 'Пропущенный звонок', ordering: 40 },
+    { code: 'task', name: 'Задача', ordering: 50 },
   ],
   orderMethods: [
     { code: 'cart', name: 'Корзина', ordering: 10 },
@@ -288,4 +291,5 @@ export const demoPult: ReferenceDataInput = {
     },
     { code: 'vip', name: 'VIP', entity: 'customer', type: 'boolean' },
   ],
+  validationRules: CASE_STUDY_RULES,
 };

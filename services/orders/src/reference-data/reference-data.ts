@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { ValidationError, type FieldViolation } from '@openretail/contracts';
+import { ValidationError, codeSchema, type FieldViolation } from '@openretail/contracts';
+import { compileRules, type CompiledRuleSet } from '../validation/engine';
+import { lookupsFromReferenceData, parseRules } from '../validation/rules';
 import { crossReferenceViolations } from './validate-reference-data';
+
+export { codeSchema };
 
 /**
  * Reference data an installation configures: the one dictionary of statuses (grouped), the status
  * matrix, cancel reasons and the other dictionaries orders refer to by code. Validated when saved,
  * so an order can never point at something that does not exist.
  */
-export const codeSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a code of lowercase letters, digits, - and _ (at most 64)');
-
 const named = {
   code: codeSchema,
   name: z.string().trim().min(1, 'is required').max(255),
@@ -103,6 +103,8 @@ export const referenceDataSchema = z.object({
   deliveryTypes: z.array(simpleDictionarySchema),
   itemStatuses: z.array(simpleDictionarySchema),
   customFields: z.array(customFieldSchema),
+  /** The validation rules of every site (see validation/README.md); checked against the rest on save. */
+  validationRules: z.array(z.unknown()).default([]),
 });
 
 export type Site = z.output<typeof siteSchema>;
@@ -139,8 +141,17 @@ export function parseReferenceData(input: unknown): ReferenceData {
     }
   }
   violations.push(...crossReferenceViolations(valid as Partial<ReferenceDataSet>));
-  if (violations.length > 0) throw new ValidationError(violations);
-  return new ReferenceData(valid as ReferenceDataSet);
+  // Codes in rules are checked against the dictionaries only when those are sound themselves.
+  const lookups = violations.length === 0 ? lookupsFromReferenceData(valid as ReferenceDataSet) : {};
+  let rules: CompiledRuleSet | undefined;
+  try {
+    rules = compileRules(parseRules(valid.validationRules ?? [], lookups, 'validationRules'));
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    violations.push(...e.violations);
+  }
+  if (violations.length > 0 || !rules) throw new ValidationError(violations);
+  return new ReferenceData(valid as ReferenceDataSet, rules);
 }
 
 /**
@@ -162,7 +173,11 @@ export class ReferenceData {
   private readonly itemStatuses: ReadonlyMap<string, DictionaryEntry>;
   private readonly customFields: ReadonlyMap<string, CustomField>;
 
-  constructor(readonly data: ReferenceDataSet) {
+  constructor(
+    readonly data: ReferenceDataSet,
+    /** The sites' validation rules, compiled once per saved version. */
+    readonly rules: CompiledRuleSet,
+  ) {
     this.sites = byCode(data.sites);
     this.groups = byCode(data.statusGroups);
     this.statuses = byCode(data.statuses);

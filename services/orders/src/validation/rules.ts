@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ValidationError } from '@openretail/contracts';
-import { codeSchema, type ReferenceDataSet } from '../reference-data/reference-data';
+import { ValidationError, codeSchema } from '@openretail/contracts';
+import type { ReferenceDataSet } from '../reference-data/reference-data';
 import { customFieldCode, fieldKind, type FieldKind } from './field-paths';
 
 export const CHANGE_KINDS = [
@@ -317,11 +317,11 @@ function oneKeyOf<K extends string>(keys: readonly K[], what: string, shapes: Re
  * codes and, for each lookup given, the codes it refers to. Reports every problem at once as a
  * ValidationError with paths like `rules[2].when.all[0].status[1]`.
  */
-export function parseRules(input: unknown, lookups: RuleLookups = {}): Rule[] {
+export function parseRules(input: unknown, lookups: RuleLookups = {}, path = 'rules'): Rule[] {
   const result = buildSchema(lookups).safeParse(input);
   const issues = [...(result.error?.issues ?? []), ...duplicateCodes(input)];
   if (issues.length > 0) {
-    throw ValidationError.fromZod({ issues: issues.map((i) => ({ ...i, path: ['rules', ...i.path] })) });
+    throw ValidationError.fromZod({ issues: issues.map((i) => ({ ...i, path: [path, ...i.path] })) });
   }
   return result.data as Rule[];
 }

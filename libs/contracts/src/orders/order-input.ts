@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { currencySchema } from '../money';
+
+/**
+ * The writable fields of an order as callers send them (public JSON and, after mapping, gRPC).
+ * One schema for the gateway, which rejects malformed requests before they travel, and for the
+ * orders service, which runs it on every command whatever the source. Business rules (reference
+ * codes, the status matrix, validations, totals) are the orders service's.
+ */
+
+export const codeSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a code of lowercase letters, digits, - and _ (at most 64)');
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((v) => (v === '' ? undefined : v));
+
+const minorUnits = z
+  .number({ error: 'must be a number' })
+  .int('must be an integer number of minor units')
+  .refine(Number.isSafeInteger, 'is too large');
+
+export const amountSchema = z.object({ amountMinor: minorUnits, currency: currencySchema });
+const nonNegativeAmount = z.object({
+  amountMinor: minorUnits.refine((n) => n >= 0, 'must not be negative'),
+  currency: currencySchema,
+});
+
+const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number');
+
+export const customerInputSchema = z.strictObject({
+  customerId: text(100).optional(),
+  firstName: text(200).optional(),
+  lastName: text(200).optional(),
+  phones: z.array(phoneSchema).max(10, 'at most 10 phones').default([]),
+  email: text(320)
+    .refine((e) => e === undefined || z.email().safeParse(e).success, 'must be an email address')
+    .optional(),
+});
+
+export const CONTRAGENT_TYPES = ['individual', 'legal-entity'] as const;
+const digits = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^[0-9]{${min},${max}}$`), `must be ${min === max ? min : `${min} to ${max}`} digits`);
+
+export const contragentInputSchema = z
+  .strictObject({
+    type: z.enum(CONTRAGENT_TYPES, { error: 'must be individual or legal-entity' }).default('individual'),
+    legalName: text(500).optional(),
+    inn: z.union([digits(10, 10), digits(12, 12)], { error: 'must be 10 or 12 digits' }).optional(),
+    kpp: digits(9, 9).optional(),
+    ogrn: z.union([digits(13, 13), digits(15, 15)], { error: 'must be 13 or 15 digits' }).optional(),
+    legalAddress: text(1000).optional(),
+    bank: text(500).optional(),
+    bik: digits(9, 9).optional(),
+    bankAccount: digits(20, 20).optional(),
+    corrAccount: digits(20, 20).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.type === 'legal-entity' && !c.legalName) {
+      ctx.addIssue({ code: 'custom', path: ['legalName'], message: 'is required for a legal entity' });
+    }
+  });
+
+export const itemInputSchema = z.strictObject({
+  /** A line's id, to edit an existing line; omitted for a new one. */
+  id: z.string().max(64).optional(),
+  offerExternalId: text(100).optional(),
+  name: z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'is required')
+    .max(500, 'must be at most 500 characters'),
+  quantity: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'is too large'),
+  unitPrice: nonNegativeAmount,
+  discount: nonNegativeAmount.optional(),
+  status: codeSchema.optional(),
+});
+
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+
+export const deliveryInputSchema = z
+  .strictObject({
+    type: codeSchema.optional(),
+    carrier: text(100).optional(),
+    address: text(1000).optional(),
+    cost: nonNegativeAmount.optional(),
+    netCost: nonNegativeAmount.optional(),
+    date: dateSchema.optional(),
+    timeFrom: timeSchema.optional(),
+    timeTo: timeSchema.optional(),
+    pickupPoint: text(200).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.timeFrom && d.timeTo && d.timeFrom > d.timeTo) {
+      ctx.addIssue({ code: 'custom', path: ['timeTo'], message: 'must not be before timeFrom' });
+    }
+  });
+
+export const paymentInputSchema = z.strictObject({
+  type: codeSchema,
+  status: codeSchema,
+  amount: nonNegativeAmount,
+  paidAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+});
+
+export const customFieldValueSchema = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()], {
+  error: 'must be a string, number, boolean or null',
+});
+
+/** Every writable field of an order; create requires site, currency and items. */
+export const orderInputSchema = z.strictObject({
+  site: codeSchema,
+  externalId: text(100).optional(),
+  orderType: codeSchema.optional(),
+  orderMethod: codeSchema.optional(),
+  currency: currencySchema,
+  customer: customerInputSchema.default({ phones: [] }),
+  contragent: contragentInputSchema.default({ type: 'individual' }),
+  items: z
+    .array(itemInputSchema, { error: 'must be a list of items' })
+    .min(1, 'an order needs at least one item')
+    .max(500, 'an order can have at most 500 items'),
+  discount: nonNegativeAmount.optional(),
+  delivery: deliveryInputSchema.optional(),
+  payments: z.array(paymentInputSchema).max(50, 'at most 50 payments').default([]),
+  managerId: text(100).optional(),
+  customerComment: text(5000).optional(),
+  managerComment: text(5000).optional(),
+  tags: z.array(codeSchema).max(50, 'at most 50 tags').default([]),
+  customFields: z.record(codeSchema, customFieldValueSchema).default({}),
+});
+export type OrderInput = z.output<typeof orderInputSchema>;
+export type PaymentInput = z.output<typeof paymentInputSchema>;
+
+/**
+ * Fields an edit may change by name (`updateMask` paths): status and payments have commands of their
+ * own; site, currency and the number never change.
+ */
+export const EDITABLE_ORDER_FIELDS = [
+  'externalId',
+  'orderType',
+  'orderMethod',
+  'customer',
+  'contragent',
+  'items',
+  'discount',
+  'delivery',
+  'managerId',
+  'customerComment',
+  'managerComment',
+  'tags',
+  'customFields',
+] as const;
+export type EditableOrderField = (typeof EDITABLE_ORDER_FIELDS)[number];
+
+/** The schema of an edit: every editable field optional; null clears an optional field. */
+export const orderEditSchema = orderInputSchema
+  .pick({
+    externalId: true,
+    orderType: true,
+    orderMethod: true,
+    customer: true,
+    contragent: true,
+    items: true,
+    discount: true,
+    delivery: true,
+    managerId: true,
+    customerComment: true,
+    managerComment: true,
+    tags: true,
+    customFields: true,
+  })
+  .partial();
+
+export const paymentEditSchema = paymentInputSchema.partial();
+
+export const ORDER_HISTORY_SOURCES = ['api', 'manager', 'trigger', 'import', 'integration'] as const;

@@ -1,0 +1,84 @@
+import type { Money } from '../money';
+
+/** A custom field's value in JSON; null clears it. */
+export type CustomFieldValue = string | number | boolean | null;
+
+/**
+ * An order in the public JSON of the gateway and as the mappings to and from gRPC see it: money in
+ * minor units, times as ISO 8601 UTC strings. Requests carry the writable fields (see
+ * orderInputSchema); responses carry all of them.
+ */
+export interface OrderJson {
+  id?: string;
+  site?: string;
+  number?: string;
+  externalId?: string;
+  orderType?: string;
+  orderMethod?: string;
+  status?: string;
+  statusGroup?: string;
+  statusUpdatedAt?: string;
+  cancelReason?: string;
+  currency?: string;
+  customer?: {
+    customerId?: string;
+    firstName?: string;
+    lastName?: string;
+    phones?: string[];
+    email?: string;
+  };
+  contragent?: {
+    type?: string;
+    legalName?: string;
+    inn?: string;
+    kpp?: string;
+    ogrn?: string;
+    legalAddress?: string;
+    bank?: string;
+    bik?: string;
+    bankAccount?: string;
+    corrAccount?: string;
+  };
+  items?: OrderItemJson[];
+  discount?: Money;
+  delivery?: {
+    type?: string;
+    carrier?: string;
+    address?: string;
+    cost?: Money;
+    netCost?: Money;
+    date?: string;
+    timeFrom?: string;
+    timeTo?: string;
+    pickupPoint?: string;
+  };
+  payments?: PaymentJson[];
+  managerId?: string;
+  customerComment?: string;
+  managerComment?: string;
+  tags?: string[];
+  customFields?: Record<string, CustomFieldValue>;
+  totals?: { items: Money; total: Money; paid: Money; due: Money };
+  version?: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface OrderItemJson {
+  id?: string;
+  offerExternalId?: string;
+  name?: string;
+  quantity?: number;
+  unitPrice?: Money;
+  discount?: Money;
+  status?: string;
+  total?: Money;
+}
+
+export interface PaymentJson {
+  id?: string;
+  type?: string;
+  status?: string;
+  amount?: Money;
+  paidAt?: string;
+}

@@ -1,0 +1,196 @@
+import type { CustomFieldValue, Money, OrderJson, PaymentJson } from '@openretail/contracts';
+import type { Order, Order__Output } from './generated/openretail/orders/v1/Order';
+import type { Payment, Payment__Output } from './generated/openretail/orders/v1/Payment';
+import type { CustomFieldValue as CustomFieldValueProto } from './generated/openretail/orders/v1/CustomFieldValue';
+import type { CustomFieldValue__Output } from './generated/openretail/orders/v1/CustomFieldValue';
+import type { Money__Output } from './generated/openretail/common/v1/Money';
+import type { Timestamp__Output } from './generated/google/protobuf/Timestamp';
+import { dateFromTimestamp, moneyFromProto, moneyToProto, timestampFromDate } from './money';
+
+/**
+ * The one translation between the public order JSON (OrderJson) and openretail.orders.v1.Order,
+ * used both ways by the gateway and the orders service. proto3 has no "absent" for strings, so an
+ * empty string is absent; money without a currency is absent.
+ */
+
+const str = (s: string | null | undefined) => (s ? s : undefined);
+const money = (m: Money__Output | null | undefined, field: string): Money | undefined =>
+  m && m.currency ? moneyFromProto(m, field) : undefined;
+const time = (t: Timestamp__Output | null | undefined, field: string) =>
+  t ? dateFromTimestamp(t, field).toISOString() : undefined;
+const out = (m: Money | undefined, field: string) => (m ? moneyToProto(m, field) : undefined);
+const ts = (iso: string | undefined) => (iso ? timestampFromDate(new Date(iso)) : undefined);
+
+/** Drops undefined members so that JSON and deep equality see only what is set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function nonEmpty<T extends object>(value: T): T | undefined {
+  const c = compact(value);
+  return Object.keys(c).length > 0 ? c : undefined;
+}
+
+export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
+  const customer = o.customer;
+  const contragent = o.contragent;
+  const delivery = o.delivery;
+  return compact<OrderJson>({
+    id: str(o.id),
+    site: str(o.site),
+    number: str(o.number),
+    externalId: str(o.externalId),
+    orderType: str(o.orderType),
+    orderMethod: str(o.orderMethod),
+    status: str(o.status),
+    statusGroup: str(o.statusGroup),
+    statusUpdatedAt: time(o.statusUpdatedAt, `${field}.statusUpdatedAt`),
+    cancelReason: str(o.cancelReason),
+    currency: str(o.currency),
+    customer: customer
+      ? compact({
+          customerId: str(customer.customerId),
+          firstName: str(customer.firstName),
+          lastName: str(customer.lastName),
+          phones: customer.phones,
+          email: str(customer.email),
+        })
+      : undefined,
+    contragent: contragent
+      ? nonEmpty({
+          type: str(contragent.type),
+          legalName: str(contragent.legalName),
+          inn: str(contragent.inn),
+          kpp: str(contragent.kpp),
+          ogrn: str(contragent.ogrn),
+          legalAddress: str(contragent.legalAddress),
+          bank: str(contragent.bank),
+          bik: str(contragent.bik),
+          bankAccount: str(contragent.bankAccount),
+          corrAccount: str(contragent.corrAccount),
+        })
+      : undefined,
+    items: o.items.map((item, i) =>
+      compact({
+        id: str(item.id),
+        offerExternalId: str(item.offerExternalId),
+        name: item.name,
+        quantity: item.quantity,
+        unitPrice: money(item.unitPrice, `${field}.items[${i}].unitPrice`),
+        discount: money(item.discount, `${field}.items[${i}].discount`),
+        status: str(item.status),
+        total: money(item.total, `${field}.items[${i}].total`),
+      }),
+    ),
+    discount: money(o.discount, `${field}.discount`),
+    delivery: delivery
+      ? compact({
+          type: str(delivery.type),
+          carrier: str(delivery.carrier),
+          address: str(delivery.address),
+          cost: money(delivery.cost, `${field}.delivery.cost`),
+          netCost: money(delivery.netCost, `${field}.delivery.netCost`),
+          date: str(delivery.date),
+          timeFrom: str(delivery.timeFrom),
+          timeTo: str(delivery.timeTo),
+          pickupPoint: str(delivery.pickupPoint),
+        })
+      : undefined,
+    payments: o.payments.map((p, i) => paymentFromProto(p, `${field}.payments[${i}]`)),
+    managerId: str(o.managerId),
+    customerComment: str(o.customerComment),
+    managerComment: str(o.managerComment),
+    tags: o.tags,
+    customFields: Object.fromEntries(
+      Object.entries(o.customFields).map(([code, value]) => [code, customFieldFromProto(value)]),
+    ),
+    totals: o.totals?.total
+      ? {
+          items: moneyFromProto(o.totals.items, `${field}.totals.items`),
+          total: moneyFromProto(o.totals.total, `${field}.totals.total`),
+          paid: moneyFromProto(o.totals.paid, `${field}.totals.paid`),
+          due: moneyFromProto(o.totals.due, `${field}.totals.due`),
+        }
+      : undefined,
+    version: Number(o.version) > 0 ? Number(o.version) : undefined,
+    createdAt: time(o.createdAt, `${field}.createdAt`),
+    updatedAt: time(o.updatedAt, `${field}.updatedAt`),
+  });
+}
+
+export function orderToProto(o: OrderJson, field = 'order'): Order {
+  return {
+    id: o.id,
+    site: o.site,
+    number: o.number,
+    externalId: o.externalId,
+    orderType: o.orderType,
+    orderMethod: o.orderMethod,
+    status: o.status,
+    statusGroup: o.statusGroup,
+    statusUpdatedAt: ts(o.statusUpdatedAt),
+    cancelReason: o.cancelReason,
+    currency: o.currency,
+    customer: o.customer,
+    contragent: o.contragent,
+    items: o.items?.map((item, i) => ({
+      ...item,
+      unitPrice: out(item.unitPrice, `${field}.items[${i}].unitPrice`),
+      discount: out(item.discount, `${field}.items[${i}].discount`),
+      total: out(item.total, `${field}.items[${i}].total`),
+    })),
+    discount: out(o.discount, `${field}.discount`),
+    delivery: o.delivery && {
+      ...o.delivery,
+      cost: out(o.delivery.cost, `${field}.delivery.cost`),
+      netCost: out(o.delivery.netCost, `${field}.delivery.netCost`),
+    },
+    payments: o.payments?.map((p, i) => paymentToProto(p, `${field}.payments[${i}]`)),
+    managerId: o.managerId,
+    customerComment: o.customerComment,
+    managerComment: o.managerComment,
+    tags: o.tags,
+    customFields:
+      o.customFields &&
+      Object.fromEntries(
+        Object.entries(o.customFields).map(([code, value]) => [code, customFieldToProto(value)]),
+      ),
+    totals: o.totals && {
+      items: moneyToProto(o.totals.items),
+      total: moneyToProto(o.totals.total),
+      paid: moneyToProto(o.totals.paid),
+      due: moneyToProto(o.totals.due),
+    },
+    version: o.version,
+    createdAt: ts(o.createdAt),
+    updatedAt: ts(o.updatedAt),
+  };
+}
+
+export function paymentFromProto(p: Payment__Output, field = 'payment'): PaymentJson {
+  return compact({
+    id: str(p.id),
+    type: str(p.type),
+    status: str(p.status),
+    amount: money(p.amount, `${field}.amount`),
+    paidAt: time(p.paidAt, `${field}.paidAt`),
+  });
+}
+
+export function paymentToProto(p: PaymentJson, field = 'payment'): Payment {
+  return { ...p, amount: out(p.amount, `${field}.amount`), paidAt: ts(p.paidAt) };
+}
+
+function customFieldFromProto(value: CustomFieldValue__Output): CustomFieldValue {
+  if (value.kind === 'text') return value.text ?? '';
+  if (value.kind === 'number') return value.number ?? 0;
+  if (value.kind === 'flag') return value.flag ?? false;
+  return null;
+}
+
+function customFieldToProto(value: CustomFieldValue): CustomFieldValueProto {
+  if (typeof value === 'string') return { text: value };
+  if (typeof value === 'number') return { number: value };
+  if (typeof value === 'boolean') return { flag: value };
+  return {};
+}
