@@ -37,7 +37,8 @@ export function fromDocument(doc: OrderDocument): OrderState {
 
 /** The writable fields of an order in the public JSON shape: the base an edit's mask applies to. */
 export function toInputJson(order: OrderState): OrderJson {
-  const doc = toDocument(order);
+  // A deep copy: an edit sets paths in it, and the order it came from must stay as it was.
+  const doc = structuredClone(toDocument(order));
   return {
     site: doc.site,
     externalId: doc.externalId,
