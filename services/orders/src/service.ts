@@ -3,6 +3,9 @@ import { ordersV1 } from '@openretail/grpc';
 import { OrderHistoryEntry } from './history/order-history.entity';
 import { OrderCommandKey } from './orders/command-key.entity';
 import { Order } from './orders/order.entity';
+import { deadlineConfig } from './overdue/deadline-config';
+import { DeadlineReplan } from './overdue/deadline-replan.entity';
+import { OrderDeadline } from './overdue/order-deadline.entity';
 import { ReferenceDataDocument } from './reference-data/reference-data.entity';
 
 export const ordersServiceDefinition: ServiceDefinition = {
@@ -10,8 +13,16 @@ export const ordersServiceDefinition: ServiceDefinition = {
   defaultHttpPort: 3001,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   module: () => require('./app.module').AppModule,
+  config: deadlineConfig,
   database: {
-    entities: [Order, OrderCommandKey, OrderHistoryEntry, ReferenceDataDocument],
+    entities: [
+      Order,
+      OrderCommandKey,
+      OrderHistoryEntry,
+      OrderDeadline,
+      DeadlineReplan,
+      ReferenceDataDocument,
+    ],
     serviceDir: __dirname,
   },
   kafka: { outbox: true },

@@ -18,6 +18,7 @@ import {
 import { recordEvents } from '@openretail/messaging';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
+import { deadlineScheduler } from '../overdue/deadline-scheduler';
 import { readableEntries } from '../history/history-cursor';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
 import type { ReferenceData } from '../reference-data/reference-data';
@@ -335,6 +336,7 @@ export class OrdersService {
         at: after.updatedAt,
       } as OrderHistoryEntry);
     }
+    await deadlineScheduler.schedule(em, ref, after, plan.before);
     const summary = orderSummary(after, view.statusGroup, view.totals, version);
     await recordEvents(em, eventsOf(plan, ref, summary, caller, after.updatedAt));
     return view;
