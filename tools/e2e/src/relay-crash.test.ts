@@ -72,18 +72,21 @@ describe('outbox relay survives a crash', () => {
       const c = client();
       try {
         return await c.call('CreateOrder', {
-          site: 'pult',
-          externalId,
+          caller: { allSites: true, source: 'api' },
           idempotencyKey: externalId,
-          currency: 'RUB',
-          customer: { firstName: 'Олег', phone: '+79031234567' },
-          items: [
-            {
-              name: 'Проигрыватель винила',
-              quantity: 1,
-              unitPrice: { amountMinor: '3499000', currency: 'RUB' },
-            },
-          ],
+          order: ordersV1.orderToProto({
+            site: 'pult',
+            externalId,
+            currency: 'RUB',
+            customer: { firstName: 'Олег', phones: ['+79031234567'] },
+            items: [
+              {
+                name: 'Проигрыватель винила',
+                quantity: 1,
+                unitPrice: { amountMinor: 3499000, currency: 'RUB' },
+              },
+            ],
+          }),
         });
       } finally {
         c.close();
