@@ -109,7 +109,10 @@ export const OrderStatusOverdueV1 = defineEvent({
   }),
 });
 
-/** The order has not reached a final status group within the site's stale age. Once per order. */
+/**
+ * The order has not reached a final status group within the site's stale age. Once per order and
+ * status entry: an order still open after a status change is reported again, in its new status.
+ */
 export const OrderStaleV1 = defineEvent({
   type: 'order.stale',
   version: 1,

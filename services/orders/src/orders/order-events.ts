@@ -19,7 +19,7 @@ export interface OutgoingEvent {
   envelope: EventEnvelope;
 }
 
-const SOURCE = 'orders';
+export const EVENT_SOURCE = 'orders';
 
 /** What every order event says about the order after the change. */
 export function orderSummary(
@@ -74,7 +74,7 @@ export function eventsOf(
   const emit = <P>(definition: EventDefinition<P>, payload: P) =>
     events.push({
       definition: definition as EventDefinition<unknown>,
-      envelope: definition.create(payload, { source: SOURCE, aggregateId: after.id, occurredAt: now }),
+      envelope: definition.create(payload, { source: EVENT_SOURCE, aggregateId: after.id, occurredAt: now }),
     });
   const base = { order: summary, actor };
 

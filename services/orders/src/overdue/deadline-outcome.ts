@@ -1,5 +1,5 @@
 import { OrderStaleV1, OrderStatusOverdueV1, type EventDefinition } from '@openretail/contracts';
-import { orderSummary, type OutgoingEvent } from '../orders/order-events';
+import { EVENT_SOURCE, orderSummary, type OutgoingEvent } from '../orders/order-events';
 import type { OrderState } from '../orders/order-state';
 import { viewOf } from '../orders/orders.service';
 import type { ReferenceData } from '../reference-data/reference-data';
@@ -48,7 +48,7 @@ function deadlineEvent(
   const summary = orderSummary(order, view.statusGroup, view.totals, version);
   const emit = <P>(definition: EventDefinition<P>, payload: P): OutgoingEvent => ({
     definition: definition as EventDefinition<unknown>,
-    envelope: definition.create(payload, { source: 'orders', aggregateId: order.id, occurredAt: now }),
+    envelope: definition.create(payload, { source: EVENT_SOURCE, aggregateId: order.id, occurredAt: now }),
   });
   if (deadline.kind === 'status-overdue') {
     return emit(OrderStatusOverdueV1, {
