@@ -81,7 +81,7 @@ function body(i) {
     customer: {
       firstName: 'Бенчмарк',
       lastName: `Покупатель ${i}`,
-      phone: '+79160000000',
+      phones: ['+79160000000'],
       email: `bench${i}@example.com`,
     },
     items: [
