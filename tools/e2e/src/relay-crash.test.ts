@@ -1,8 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { loadConfig } from '@openretail/config';
 import { TOPICS } from '@openretail/contracts';
@@ -15,34 +12,9 @@ import {
   type MessageConsumer,
 } from '@openretail/messaging';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
-import { findRepoRoot, startKafkaMock, waitFor, type KafkaMockCluster } from '@openretail/testing';
+import { startKafkaMock, waitFor, type KafkaMockCluster } from '@openretail/testing';
 import { createTestPlatform, type TestPlatform } from './platform';
-
-/** The orders service as a real process, so the test can kill it without any chance to clean up. */
-async function startOrdersProcess(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; grpcPort: number }> {
-  const child = spawn(process.execPath, [join(findRepoRoot(), 'services/orders/dist/main.js')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const grpcPort = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`orders exited with ${code} before it started`)));
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; grpcPort?: number };
-      if (entry.msg === 'orders started' && entry.grpcPort) resolve(entry.grpcPort);
-    });
-  });
-  return { child, grpcPort };
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+import { killHard, startServiceProcess } from './processes';
 
 describe('outbox relay survives a crash', () => {
   let kafka: KafkaMockCluster;
@@ -63,7 +35,7 @@ describe('outbox relay survives a crash', () => {
 
   test('orders committed while Kafka was unreachable are published exactly once after a hard kill', async () => {
     const env = platform.env('orders');
-    let orders = await startOrdersProcess(env);
+    let orders = await startServiceProcess('orders', env);
     await db.connect();
     const client = () =>
       createGrpcClient(ordersV1.ordersService(), `127.0.0.1:${orders.grpcPort}`, { deadlineMs: 5000 });
@@ -112,13 +84,10 @@ describe('outbox relay survives a crash', () => {
     await kafka.control.brokerDown(1);
     const during = [await create('during-outage-1'), await create('during-outage-2')];
     assert.equal(await unpublished(), 2, 'committed, not yet published');
-    await kill(orders.child);
+    await killHard(orders);
 
     await kafka.control.brokerUp(1);
-    orders = await startOrdersProcess(env);
-    const exited = new Promise<number | null>((resolve) =>
-      orders.child.once('exit', (code) => resolve(code)),
-    );
+    orders = await startServiceProcess('orders', env);
     try {
       await waitFor(async () => (await unpublished()) === 0, {
         message: 'outbox drained after restart',
@@ -127,7 +96,7 @@ describe('outbox relay survives a crash', () => {
     } finally {
       orders.child.kill('SIGTERM');
     }
-    assert.equal(await exited, 0, 'SIGTERM stops the service cleanly');
+    assert.equal(await orders.exited, 0, 'SIGTERM stops the service cleanly');
 
     const transport = new KafkaTransport({
       config: loadConfig(kafkaConfig, platform.env('reader')),
