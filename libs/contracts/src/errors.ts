@@ -4,7 +4,7 @@
  * domain code that throws them knows neither.
  */
 export type DomainErrorKind =
-  'validation' | 'not-found' | 'conflict' | 'precondition' | 'permission' | 'unavailable';
+  'validation' | 'not-found' | 'conflict' | 'precondition' | 'unauthenticated' | 'permission' | 'unavailable';
 
 export interface FieldViolation {
   /** Path of the offending field, e.g. 'items[0].quantity'. */
@@ -59,6 +59,13 @@ export class PreconditionError extends DomainError {
   readonly kind = 'precondition';
 }
 
+/** The caller did not prove who it is (no credentials, or unknown, revoked or expired ones). */
+export class UnauthenticatedError extends DomainError {
+  override readonly name = 'UnauthenticatedError';
+  readonly kind = 'unauthenticated';
+}
+
+/** The caller is known but may not do this. */
 export class PermissionDeniedError extends DomainError {
   override readonly name = 'PermissionDeniedError';
   readonly kind = 'permission';

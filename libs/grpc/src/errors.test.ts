@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
+  UnauthenticatedError,
   UnavailableError,
   ValidationError,
 } from '@openretail/contracts';
@@ -22,6 +23,7 @@ describe('error mapping', () => {
     [new NotFoundError('order 1 not found'), status.NOT_FOUND, NotFoundError],
     [new ConflictError('external id taken'), status.ALREADY_EXISTS, ConflictError],
     [new PreconditionError('order is delivered'), status.FAILED_PRECONDITION, PreconditionError],
+    [new UnauthenticatedError('API key revoked'), status.UNAUTHENTICATED, UnauthenticatedError],
     [new PermissionDeniedError('site not allowed'), status.PERMISSION_DENIED, PermissionDeniedError],
     [new UnavailableError('database down'), status.UNAVAILABLE, UnavailableError],
   ] as const;

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
+  UnauthenticatedError,
   UnavailableError,
   ValidationError,
   type DomainErrorKind,
@@ -22,6 +23,7 @@ const STATUS_OF: Record<DomainErrorKind, status> = {
   'not-found': status.NOT_FOUND,
   conflict: status.ALREADY_EXISTS,
   precondition: status.FAILED_PRECONDITION,
+  unauthenticated: status.UNAUTHENTICATED,
   permission: status.PERMISSION_DENIED,
   unavailable: status.UNAVAILABLE,
 };
@@ -76,6 +78,8 @@ export function fromGrpcStatus(error: Pick<ServiceError, 'code' | 'details' | 'm
       return new ConflictError(details);
     case status.FAILED_PRECONDITION:
       return new PreconditionError(details);
+    case status.UNAUTHENTICATED:
+      return new UnauthenticatedError(details);
     case status.PERMISSION_DENIED:
       return new PermissionDeniedError(details);
     case status.UNAVAILABLE:
