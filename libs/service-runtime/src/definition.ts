@@ -1,6 +1,6 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import type { AnyEntity, EntityClass } from '@mikro-orm/core';
-import type { ConfigShape } from '@openretail/config';
+import type { ConfigOf, ConfigShape } from '@openretail/config';
 import type { TopicDefinition } from '@openretail/contracts';
 import type { ServiceRegistration } from '@openretail/grpc';
 import type { EventHandler, RetryPolicy } from '@openretail/messaging';
@@ -24,6 +24,8 @@ export interface ServiceDefinition<S extends ConfigShape = ConfigShape> {
   module: () => Type<unknown>;
   /** The service's own configuration variables beyond the common ones. */
   config?: S;
+  /** The largest request body accepted, in bytes, from the configuration (default 1 MiB); larger is a 413. */
+  bodyLimitBytes?(config: ConfigOf<S>): number;
   /** A database owned by this service; the messaging outbox and inbox tables are added to it. */
   database?: { entities: EntityClass<AnyEntity>[]; serviceDir: string };
   /** Kafka: a transport for health and consumers; `outbox` also runs the outbox relay. */

@@ -28,6 +28,8 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
 function commonShape(def: ServiceDefinition) {
   return {
     ...observabilityConfig,
@@ -96,7 +98,9 @@ export async function startService<S extends ConfigShape>(
         serviceName: def.name,
         logger,
       }),
-      new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+      new FastifyAdapter({
+        bodyLimit: def.bodyLimitBytes?.(base as ConfigOf<S>) ?? DEFAULT_BODY_LIMIT_BYTES,
+      }),
       { logger: new NestJsonLogger(logger), abortOnError: false },
     );
     closers.push(() => app.close());
