@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ValidationError, uuidSchema } from '@openretail/contracts';
+
+/**
+ * The input parsed by the schema, or a ValidationError naming every offending field; each unknown
+ * field is named too. No body counts as an empty object, so every required field is named.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'is not a known field' }))
+      : [issue],
+  );
+  throw ValidationError.fromZod({ issues });
+}
+
+/** A resource id from the path: a UUID. */
+export function parseId(id: string): string {
+  if (!uuidSchema.safeParse(id).success) throw ValidationError.field('id', 'must be a UUID');
+  return id.toLowerCase();
+}
+
+/** `?limit=&after=` of the management lists: oldest first, `after` the last id of the previous page. */
+export const listQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(100),
+  after: uuidSchema.optional(),
+});
+export type ListQuery = z.output<typeof listQuery>;
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; absent on the last one. */
+  next?: string;
+}
+
+export function page<T extends { id: string }>(items: T[], limit: number): Page<T> {
+  return items.length === limit ? { items, next: items[items.length - 1].id } : { items };
+}
