@@ -16,8 +16,8 @@ source "$ROOT/scripts/lib/common.sh"
 PG_HOST=127.0.0.1
 PG_PORT=5432
 PG_USER=postgres
-DATABASES=(openretail_orders openretail_customers openretail_loyalty openretail_delivery
-  openretail_messaging openretail_analytics)
+DATABASES=(openretail_order_gateway openretail_orders openretail_customers openretail_loyalty
+  openretail_delivery openretail_messaging openretail_analytics)
 
 RUN_DIR="$ROOT/.run"
 KAFKA_DIR="$RUN_DIR/kafka"

@@ -1,16 +1,23 @@
-// Demo reference data and orders of a hi-fi and home-cinema shop (site `pult`, prices in RUB kopecks),
-// saved through the gateway's public API like an administrator and a storefront would. start.sh runs it
-// after every start (the services are built by then):
+// Demo reference data, users, a storefront API key and orders of a hi-fi and home-cinema shop (site
+// `pult`, prices in RUB kopecks), saved through the gateway's public API like an administrator and a
+// storefront would. start.sh runs it after every start (the services are built by then):
 //
-//   node scripts/seed-demo.mjs            (GATEWAY_URL, default http://127.0.0.1:8080)
+//   GATEWAY_ADMIN_KEY=ork_... node scripts/seed-demo.mjs
 //
-// The reference data (services/orders/src/reference-data/demo-pult.ts) is saved only when the stored
-// document is missing or differs, so a repeat does not add versions. Every order has a fixed externalId
-// and Idempotency-Key, so a repeat returns the order created the first time instead of a duplicate.
-// Exits 1 when the reference data or an order could not be saved.
+// GATEWAY_ADMIN_KEY: a key with every permission (start.sh passes the gateway's bootstrap admin key);
+// GATEWAY_URL: default http://127.0.0.1:8080; DEMO_KEY_FILE: where the storefront key's secret is kept
+// (the API shows a secret only once), optional.
+//
+// Everything is idempotent. The reference data (services/orders/src/reference-data/demo-pult.ts) is
+// saved only when the stored document is missing or differs, so a repeat does not add versions. Users
+// are created or brought back to their demo groups. The storefront key is created once and kept while
+// its secret in DEMO_KEY_FILE still works. Every order has a fixed externalId and Idempotency-Key, so a
+// repeat returns the order created the first time instead of a duplicate.
+// Exits 1 when something could not be saved.
 /* global fetch, AbortSignal -- Node 20 globals without a node: module */
 
 import console from 'node:console';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +27,8 @@ const { demoPult } = require('../services/orders/dist/reference-data/demo-pult.j
 const { parseReferenceData } = require('../services/orders/dist/reference-data/reference-data.js');
 
 const GATEWAY_URL = (process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const ADMIN_KEY = process.env.GATEWAY_ADMIN_KEY;
+const DEMO_KEY_FILE = process.env.DEMO_KEY_FILE;
 const SITE = 'pult';
 const CURRENCY = 'RUB';
 const ATTEMPTS = 5;
@@ -115,14 +124,35 @@ const orders = demo.map(([[firstName, lastName, phone, email], lines], i) => {
   };
 });
 
-/** Sends one request; retries what a restarting platform answers (no connection, 503), nothing else. */
-async function request(method, path, body, headers = {}) {
+/** Staff of the demo shop, by the user groups of the demo reference data. */
+const demoUsers = [
+  { login: 'manager', name: 'Ирина Соколова', email: 'i.sokolova@pult.example', groups: ['managers'] },
+  { login: 'accountant', name: 'Ольга Белова', email: 'o.belova@pult.example', groups: ['accounting'] },
+  { login: 'buyer', name: 'Денис Орлов', email: 'd.orlov@pult.example', groups: ['purchasing'] },
+];
+
+/** What a storefront of site pult needs: its own orders and the reference data to build them. */
+const storefrontKey = {
+  name: 'demo-storefront',
+  permissions: ['orders:read', 'orders:write', 'reference-data:read'],
+  sites: [SITE],
+};
+
+/**
+ * Sends one request with the admin key (or `key`); retries what a restarting platform answers (no
+ * connection, 503), nothing else.
+ */
+async function request(method, path, body, headers = {}, key = ADMIN_KEY) {
   for (let attempt = 1; ; attempt++) {
     let response;
     try {
       response = await fetch(`${GATEWAY_URL}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: {
+          'x-api-key': key,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -171,8 +201,94 @@ async function seedReferenceData() {
   console.log(`seed-demo: reference data saved (version ${JSON.parse(saved.text).version})`);
 }
 
+/** Like request, but throws unless the answer has the expected status; returns the parsed body. */
+async function requestJson(method, path, body, expected) {
+  const { status, text } = await request(method, path, body);
+  if (status !== expected) throw new Error(`${method} ${path}: HTTP ${status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Every item of a paged management list (GET /v1/users, /v1/api-keys). */
+async function listAll(path) {
+  const items = [];
+  let after;
+  do {
+    const page = await requestJson(
+      'GET',
+      `${path}?limit=500${after ? `&after=${after}` : ''}`,
+      undefined,
+      200,
+    );
+    items.push(...page.items);
+    after = page.next;
+  } while (after);
+  return items;
+}
+
+/** Creates the demo users, or brings existing ones back to their demo name, e-mail and groups. */
+async function seedUsers() {
+  const existing = new Map((await listAll('/v1/users')).map((u) => [u.login, u]));
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const user of demoUsers) {
+    const found = existing.get(user.login);
+    if (!found) {
+      await requestJson('POST', '/v1/users', user, 201);
+      counts.created++;
+    } else if (
+      found.name !== user.name ||
+      found.email !== user.email ||
+      !found.active ||
+      canonicalJson(found.groups) !== canonicalJson(user.groups)
+    ) {
+      const { login: _login, ...changes } = user;
+      await requestJson('PATCH', `/v1/users/${found.id}`, { ...changes, active: true }, 200);
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  console.log(
+    `seed-demo: users ${demoUsers.map((u) => u.login).join(', ')}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged`,
+  );
+}
+
+/** The secret kept from an earlier run, when it still authenticates as the demo storefront key. */
+async function keptStorefrontSecret() {
+  if (!DEMO_KEY_FILE) return undefined;
+  const secret = (await readFile(DEMO_KEY_FILE, 'utf8').catch(() => '')).trim();
+  if (!secret) return undefined;
+  const me = await request('GET', '/v1/me', undefined, {}, secret);
+  return me.status === 200 && JSON.parse(me.text).keyName === storefrontKey.name ? secret : undefined;
+}
+
+/**
+ * A storefront key scoped to site pult. Kept while its secret (in DEMO_KEY_FILE) works; otherwise
+ * the demo keys whose secret is lost are revoked and a new one is made.
+ */
+async function seedStorefrontKey() {
+  if (await keptStorefrontSecret()) {
+    console.log(`seed-demo: demo storefront key already present (secret in ${DEMO_KEY_FILE})`);
+    return;
+  }
+  const active = (await listAll('/v1/api-keys')).filter((k) => k.name === storefrontKey.name && !k.revokedAt);
+  if (!DEMO_KEY_FILE && active.length) {
+    console.log(`seed-demo: demo storefront key already present (${active[0].prefix}...)`);
+    return;
+  }
+  for (const key of active) await requestJson('DELETE', `/v1/api-keys/${key.id}`, undefined, 200);
+  const created = await requestJson('POST', '/v1/api-keys', storefrontKey, 201);
+  if (DEMO_KEY_FILE) {
+    await writeFile(DEMO_KEY_FILE, `${created.secret}\n`, { mode: 0o600 });
+    await chmod(DEMO_KEY_FILE, 0o600);
+  }
+  console.log(`seed-demo: demo storefront key created for site ${SITE}: ${created.secret}`);
+}
+
 async function main() {
+  if (!ADMIN_KEY) throw new Error('set GATEWAY_ADMIN_KEY to a key with every permission (npm start sets it)');
   await seedReferenceData();
+  await seedUsers();
+  await seedStorefrontKey();
   // A repeat answers 201 with the order created earlier: its createdAt tells the two apart.
   const startedAt = Date.now();
   let created = 0;

@@ -20,13 +20,15 @@ if [[ ${CI:-} == true ]]; then export NX_DAEMON=false; fi
 
 READY_TIMEOUT_S=60
 GATEWAY_URL="http://127.0.0.1:${SERVICE_HTTP_PORT[order-gateway]}"
+# The demo storefront key's secret, kept by seed-demo.mjs (the API shows a secret only once).
+DEMO_KEY_FILE="$ROOT/.run/demo-storefront-key"
 
-# All six at once (each is a node start-up plus a few queries); reported in service order.
+# All seven at once (each is a node start-up plus a few queries); reported in service order.
 migrate_databases() {
   local name db out_dir i names=() pids=() failed=()
   out_dir="$(mktemp -d)"
   for name in "${SERVICES[@]}"; do
-    db="$(service_database "$name")" || continue
+    db="$(service_database "$name")"
     DATABASE_URL="$PG_URL_BASE/$db" node "services/$name/dist/migrate.js" >"$out_dir/$name" 2>&1 &
     names+=("$name")
     pids+=($!)
@@ -92,15 +94,21 @@ print_summary() {
 OpenRetail is running.
 
 Public API (order-gateway): $GATEWAY_URL
-  create an order (the README's example; the same key again returns the same order):
+  every call but health and metrics needs an API key (X-API-Key or Authorization: Bearer).
+  Admin key of this machine (every permission, every site; DEVELOPMENT ONLY, set in
+  scripts/lib/services.sh): $DEV_ADMIN_KEY
+  Demo storefront key (site pult only): $(cat "$DEMO_KEY_FILE" 2>/dev/null || echo '(not created)')
+  create an order (the README's example; the same Idempotency-Key again returns the same order):
     curl -s -X POST $GATEWAY_URL/v1/orders -H 'content-type: application/json' \\
+      -H 'X-API-Key: $DEV_ADMIN_KEY' \\
       -H 'Idempotency-Key: try-1' -d '{"site":"pult","currency":"RUB",
       "customer":{"firstName":"Анна","phone":"+79161234567","email":"anna@example.com"},
       "items":[{"name":"Проигрыватель винила","quantity":1,"unitPrice":{"amountMinor":3499000,"currency":"RUB"}}]}'
   get it (the id is in the answer above):
-    curl -s $GATEWAY_URL/v1/orders/<id>
+    curl -s -H 'X-API-Key: $DEV_ADMIN_KEY' $GATEWAY_URL/v1/orders/<id>
   a demo order by its external id:
-    curl -s $GATEWAY_URL/v1/orders/by-external-id/pult/PULT-DEMO-1001
+    curl -s -H 'X-API-Key: $DEV_ADMIN_KEY' $GATEWAY_URL/v1/orders/by-external-id/pult/PULT-DEMO-1001
+  API keys and users: $GATEWAY_URL/v1/api-keys, $GATEWAY_URL/v1/users (admin key)
 
 EOF
   printf '%-15s %-38s %s\n' service health gRPC
@@ -147,9 +155,9 @@ main() {
   log "started ${#SERVICES[@]} services; waiting until each is ready (logs in $LOG_DIR)"
   for name in "${SERVICES[@]}"; do wait_ready "$name"; done
 
-  log "seeding demo orders through $GATEWAY_URL"
-  GATEWAY_URL=$GATEWAY_URL node scripts/seed-demo.mjs ||
-    die "seeding demo orders failed; the services are running (npm run stop stops them)"
+  log "seeding demo data through $GATEWAY_URL"
+  GATEWAY_URL=$GATEWAY_URL GATEWAY_ADMIN_KEY=$DEV_ADMIN_KEY DEMO_KEY_FILE=$DEMO_KEY_FILE node scripts/seed-demo.mjs ||
+    die "seeding demo data failed; the services are running (npm run stop stops them)"
   print_summary
 }
 

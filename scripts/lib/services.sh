@@ -16,10 +16,14 @@ PID_DIR="$ROOT/.run/services"
 LOG_DIR="$ROOT/.run/logs"
 STOP_TIMEOUT_S=15
 
-# The dev database of a service; fails for the gateway, which owns no data.
+# The dev database of a service: openretail_<name>, '-' as '_' (order-gateway: openretail_order_gateway).
 service_database() {
-  [[ $1 != order-gateway ]] && echo "openretail_$1"
+  echo "openretail_${1//-/_}"
 }
+
+# The gateway's bootstrap admin key on this machine: every permission on every site. A fixed,
+# public value for local development only; a deployment sets its own secret (or none).
+DEV_ADMIN_KEY='ork_DevOnlyBootstrapAdminKeyNeverUseInProduction'
 
 service_main() { echo "services/$1/dist/main.js"; }
 service_log() { echo "$LOG_DIR/$1.log"; }
@@ -49,18 +53,18 @@ service_pid() {
 # The environment of a service: its ports, database and the local settings. Kafka's KAFKA_BROKERS
 # comes from the caller's environment (infra.sh env).
 service_env() {
-  local name=$1 db
+  local name=$1
   echo "HTTP_PORT=${SERVICE_HTTP_PORT[$name]}"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  echo "DATABASE_URL=$PG_URL_BASE/$(service_database "$name")"
+  echo "MIGRATE_ON_START=false" # start.sh has just migrated
   if [[ $name == order-gateway ]]; then
     echo "ORDERS_GRPC_URL=127.0.0.1:${SERVICE_GRPC_PORT[orders]}"
     echo "GRPC_DEADLINE_MS=5000"
+    echo "GATEWAY_BOOTSTRAP_ADMIN_KEY=$DEV_ADMIN_KEY"
     return
   fi
-  db="$(service_database "$name")"
   echo "GRPC_PORT=${SERVICE_GRPC_PORT[$name]}"
-  echo "DATABASE_URL=$PG_URL_BASE/$db"
-  echo "MIGRATE_ON_START=false" # start.sh has just migrated
   echo "KAFKA_CONSUMER_MAX_WAIT_MS=50"
   echo "KAFKA_IDEMPOTENT_PRODUCER=false"
 }

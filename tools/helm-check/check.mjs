@@ -45,7 +45,12 @@ const SCENARIOS = [
         topicPrefix: 'staging.',
       },
       postgresql: { provider: 'external' },
-      externalSecrets: ['orders-db', `${RELEASE}-analytics-database`, 'kafka-ca'],
+      externalSecrets: [
+        'orders-db',
+        `${RELEASE}-analytics-database`,
+        'kafka-ca',
+        'openretail-gateway-bootstrap',
+      ],
     },
   },
   {
@@ -88,9 +93,12 @@ const REJECTED = [
     error: /global\.kafka\.sasl: set existingSecret or password/,
   },
   {
-    name: 'database settings for the gateway, which owns no database',
-    set: ['order-gateway.database.url=postgres://gateway@db:5432/openretail_gateway'],
-    error: /order-gateway\.database\.url: set although database\.enabled is false/,
+    name: 'database settings for a service whose database is disabled',
+    set: [
+      'analytics.database.enabled=false',
+      'analytics.database.url=postgres://a@db:5432/openretail_analytics',
+    ],
+    error: /analytics\.database\.url: set although database\.enabled is false/,
   },
   { name: 'release name too long', release: 'a'.repeat(53), error: /longer than 63 characters/ },
 ];

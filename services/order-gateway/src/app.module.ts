@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { APP_LOGGER, type Logger } from '@openretail/observability';
 import { SERVICE_CONFIG } from '@openretail/service-runtime';
+import { AccessModule } from './access/access.module';
 import { HttpErrorFilter } from './http/error-filter';
 import { OrdersController } from './orders/orders.controller';
 import { ORDERS_CLIENT, createOrdersClient, type OrdersClient } from './orders/orders-client';
@@ -9,7 +10,7 @@ import { ReferenceDataModule } from './reference-data/reference-data.module';
 import type { GatewayConfig } from './service';
 
 @Module({
-  imports: [ReferenceDataModule],
+  imports: [AccessModule, ReferenceDataModule],
   controllers: [OrdersController],
   providers: [
     {
@@ -20,8 +21,9 @@ import type { GatewayConfig } from './service';
     },
     {
       provide: APP_FILTER,
-      inject: [APP_LOGGER],
-      useFactory: (logger: Logger) => new HttpErrorFilter(logger),
+      inject: [APP_LOGGER, SERVICE_CONFIG],
+      useFactory: (logger: Logger, config: GatewayConfig) =>
+        new HttpErrorFilter(logger, { bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES }),
     },
   ],
 })

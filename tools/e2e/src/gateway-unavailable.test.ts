@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { startService, type RunningService } from '@openretail/service-runtime';
-import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
+import { createTestDatabase, type TestDatabase } from '@openretail/persistence';
+import type { RunningService } from '@openretail/service-runtime';
+import { authHeaders, startGateway } from './platform';
 
 /** A port nothing listens on: bound, noted and released. */
 function closedPort(): Promise<number> {
@@ -14,23 +15,28 @@ function closedPort(): Promise<number> {
   });
 }
 
+let database: TestDatabase;
 let gateway: RunningService;
 before(async () => {
-  gateway = await startService(orderGatewayServiceDefinition, {
-    env: {
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'error',
-      ORDERS_GRPC_URL: `127.0.0.1:${await closedPort()}`,
-      GRPC_DEADLINE_MS: '500',
-    },
+  database = await createTestDatabase('gateway_down');
+  gateway = await startGateway({
+    DATABASE_URL: database.url,
+    MIGRATE_ON_START: 'true',
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'error',
+    ORDERS_GRPC_URL: `127.0.0.1:${await closedPort()}`,
+    GRPC_DEADLINE_MS: '500',
   });
 });
-after(() => gateway?.close());
+after(async () => {
+  await gateway?.close();
+  await database?.drop();
+});
 
 test('with orders unreachable the gateway answers 503 with Retry-After and is not ready', async () => {
   const res = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'Idempotency-Key': 'down-1' },
+    headers: authHeaders(undefined, { 'content-type': 'application/json', 'Idempotency-Key': 'down-1' }),
     body: JSON.stringify({
       site: 'pult',
       currency: 'RUB',

@@ -18,6 +18,7 @@ test('every service has a database with committed migrations', () => {
     'delivery',
     'loyalty',
     'messaging',
+    'order-gateway',
     'orders',
   ]);
 });

@@ -29,8 +29,7 @@ import { waitFor } from '@openretail/testing';
 import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { customersServiceDefinition } from '@openretail/svc-customers/dist/service';
-import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
-import { createTestPlatform, type TestPlatform } from './platform';
+import { authHeaders, createTestPlatform, startGateway, type TestPlatform } from './platform';
 
 interface OrderJson {
   id: string;
@@ -62,23 +61,23 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`http://127.0.0.1:${gateway.httpPort}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: authHeaders(undefined, { 'content-type': 'application/json', ...headers }),
       body: JSON.stringify(body),
     });
   const contactsOf = (orderId: string) =>
     sql(customers, 'select * from customer_contacts where source_order_id = $1', [orderId]);
 
   before(async () => {
-    platform = await createTestPlatform('flow', ['orders', 'customers']);
+    platform = await createTestPlatform('flow', ['orders', 'customers', 'order-gateway']);
     orders = await startService(ordersServiceDefinition, { env: platform.env('orders') });
     customers = await startService(customersServiceDefinition, { env: platform.env('customers') });
-    gateway = await startService(orderGatewayServiceDefinition, {
-      env: platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
-    });
+    gateway = await startGateway(
+      platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
+    );
     // Orders are created against the installation's reference data: the demo shop's sites and statuses.
     const saved = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/reference-data`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: authHeaders(undefined, { 'content-type': 'application/json' }),
       body: JSON.stringify(demoPult),
     });
     assert.equal(saved.status, 200, await saved.text());
@@ -134,7 +133,9 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
       1,
     );
 
-    const got = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/orders/${order.id}`);
+    const got = await fetch(`http://127.0.0.1:${gateway.httpPort}/v1/orders/${order.id}`, {
+      headers: authHeaders(),
+    });
     assert.equal(got.status, 200);
     assert.equal((await json<OrderJson>(got)).number, order.number);
 

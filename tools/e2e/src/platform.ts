@@ -1,4 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@openretail/persistence';
+import { startService, type RunningService } from '@openretail/service-runtime';
+import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
 import { localKafka, localKafkaEnv, provisionTopics, uniqueName, type LocalKafka } from '@openretail/testing';
 
 /**
@@ -38,4 +40,26 @@ export async function createTestPlatform(
       for (const db of Object.values(databases)) await db.drop();
     },
   };
+}
+
+/**
+ * The bootstrap admin key of the gateways tests start (every permission, every site); the
+ * gateway creates it at start-up from GATEWAY_BOOTSTRAP_ADMIN_KEY.
+ */
+export const TEST_ADMIN_KEY = 'ork_e2eTestsOnlyBootstrapAdminKey0000000000';
+
+/** Request headers that authenticate with `key` (default the admin key), plus any others. */
+export function authHeaders(key: string = TEST_ADMIN_KEY, extra: Record<string, string> = {}) {
+  return { 'X-API-Key': key, ...extra };
+}
+
+/**
+ * Starts the order-gateway with TEST_ADMIN_KEY as its bootstrap admin key. `env` is what the
+ * platform gives it (`platform.env('order-gateway', { ORDERS_GRPC_URL })`, with the gateway among
+ * the platform's services with a database).
+ */
+export function startGateway(env: Record<string, string>): Promise<RunningService> {
+  return startService(orderGatewayServiceDefinition, {
+    env: { GATEWAY_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY, ...env },
+  });
 }

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { startService, type RunningService } from '@openretail/service-runtime';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
-import { orderGatewayServiceDefinition } from '@openretail/svc-order-gateway/dist/service';
-import { createTestPlatform, type TestPlatform } from './platform';
+import { authHeaders, createTestPlatform, startGateway, type TestPlatform } from './platform';
 
 interface DocumentJson {
   version: number;
@@ -26,7 +25,10 @@ describe('reference data through the gateway', () => {
   ) => {
     const res = await fetch(`http://127.0.0.1:${gateway.httpPort}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: authHeaders(
+        undefined,
+        body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ),
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };
@@ -42,11 +44,11 @@ describe('reference data through the gateway', () => {
   });
 
   before(async () => {
-    platform = await createTestPlatform('refdata', ['orders']);
+    platform = await createTestPlatform('refdata', ['orders', 'order-gateway']);
     orders = await startService(ordersServiceDefinition, { env: platform.env('orders') });
-    gateway = await startService(orderGatewayServiceDefinition, {
-      env: platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
-    });
+    gateway = await startGateway(
+      platform.env('order-gateway', { ORDERS_GRPC_URL: `127.0.0.1:${orders.grpcPort}` }),
+    );
   });
   after(async () => {
     for (const s of [gateway, orders]) await s?.close();

@@ -5,9 +5,9 @@ export const RELEASE = 'openretail';
 export const NAMESPACE = 'openretail';
 
 // The services and their process settings, as the shared conventions define them. `database` is
-// null for a service that owns no data (the gateway calls orders over gRPC and stores nothing).
+// null for a service that owns no data (none today; the gateway's database holds its API keys).
 export const SERVICES = [
-  { name: 'order-gateway', httpPort: 8080, grpcPort: null, database: null },
+  { name: 'order-gateway', httpPort: 8080, grpcPort: null, database: 'openretail_order_gateway' },
   { name: 'orders', httpPort: 3001, grpcPort: 50051, database: 'openretail_orders' },
   { name: 'customers', httpPort: 3002, grpcPort: 50052, database: 'openretail_customers' },
   { name: 'loyalty', httpPort: 3003, grpcPort: 50053, database: 'openretail_loyalty' },

@@ -1,14 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { GrpcCallError, GrpcStatus, Metadata, fromGrpcStatus } from '@openretail/grpc';
 import {
   ConflictError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionError,
+  UnauthenticatedError,
   ValidationError,
 } from '@openretail/contracts';
+import { RateLimitedError } from '../access/rate-limit/rate-limited.error';
 import { toHttpError } from './error-filter';
 
 test('domain errors map to the HTTP status a client expects, with a stable code', () => {
@@ -35,4 +37,28 @@ test('an unreachable service is a 503 with Retry-After; anything else hides its 
   const internal = toHttpError(new Error('password=secret in a stack trace'));
   assert.equal(internal.status, 500);
   assert.equal(internal.body.error.message, 'internal error');
+});
+
+test('access errors: 401 with WWW-Authenticate, 429 with Retry-After, 413 naming the body limit', () => {
+  const unauthenticated = toHttpError(new UnauthenticatedError('the API key has been revoked'));
+  assert.equal(unauthenticated.status, 401);
+  assert.deepEqual(unauthenticated.body, {
+    error: { code: 'unauthenticated', message: 'the API key has been revoked' },
+  });
+  assert.match(unauthenticated.headers?.['WWW-Authenticate'] ?? '', /^Bearer/);
+
+  const limited = toHttpError(new RateLimitedError(3, { rps: 1, burst: 5 }));
+  assert.equal(limited.status, 429);
+  assert.equal(limited.retryAfterS, 3);
+  assert.equal(limited.body.error.code, 'rate_limited');
+  assert.match(limited.body.error.message, /1 requests per second, bursts of 5.*retry after 3 s/);
+
+  const tooLarge = toHttpError(new PayloadTooLargeException('Request body is too large'), {
+    bodyLimitBytes: 1048576,
+  });
+  assert.equal(tooLarge.status, 413);
+  assert.deepEqual(tooLarge.body.error, {
+    code: 'payload_too_large',
+    message: 'the request body is larger than the limit of 1048576 bytes',
+  });
 });

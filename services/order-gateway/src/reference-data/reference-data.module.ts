@@ -18,6 +18,8 @@ import {
         createReferenceDataClient(config.ORDERS_GRPC_URL, config.GRPC_DEADLINE_MS),
     },
   ],
+  // Access checks site and user-group codes against the reference data.
+  exports: [REFERENCE_DATA_CLIENT],
 })
 export class ReferenceDataModule implements OnApplicationShutdown {
   constructor(@Inject(REFERENCE_DATA_CLIENT) private readonly client: ReferenceDataClient) {}

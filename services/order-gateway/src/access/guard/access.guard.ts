@@ -1,0 +1,62 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { Authenticator } from '../authentication/authenticator';
+import { LastUsedRecorder } from '../authentication/last-used-recorder';
+import type { Permission } from '../permissions';
+import { assertPermissions } from '../principal';
+import { RateLimitedError } from '../rate-limit/rate-limited.error';
+import { RateLimiter } from '../rate-limit/token-bucket';
+import { PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './decorators';
+import { setPrincipal } from './request-principal';
+
+/** Health and metrics come from the observability library: probes and scrapers carry no key. */
+function isObservabilityRoute(route: string | undefined): boolean {
+  return route === '/metrics' || route?.startsWith('/health/') === true;
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+};
+
+/**
+ * On every route but the public ones: authenticates the API key (401), applies its rate limit
+ * (429), resolves X-Acting-User, checks the permissions the route requires (403), and attaches
+ * the Principal for @CurrentPrincipal().
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+    private readonly rateLimiter: RateLimiter,
+    private readonly lastUsed: LastUsedRecorder,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    if (isObservabilityRoute(request.routeOptions.url)) return true;
+
+    const authenticated = await this.authenticator.authenticate({
+      apiKey: header(request, 'x-api-key'),
+      authorization: header(request, 'authorization'),
+    });
+    const { rateLimit, lastUsedAt } = authenticated;
+    let { principal } = authenticated;
+    // Counted before anything else can fail, so a key cannot dodge its limit with bad requests.
+    const decision = this.rateLimiter.take(principal.keyId, rateLimit);
+    if (!decision.allowed) {
+      throw new RateLimitedError(decision.retryAfterS, this.rateLimiter.limitFor(rateLimit));
+    }
+    this.lastUsed.used(principal.keyId, lastUsedAt);
+    const actingUser = header(request, 'x-acting-user')?.trim();
+    if (actingUser) principal = await this.authenticator.actAs(principal, actingUser);
+    assertPermissions(principal, this.reflector.getAllAndMerge<Permission[]>(REQUIRED_PERMISSIONS, targets));
+    setPrincipal(request, principal);
+    return true;
+  }
+}

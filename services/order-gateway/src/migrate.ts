@@ -1,0 +1,4 @@
+import { runMigrations } from '@openretail/service-runtime';
+import { orderGatewayServiceDefinition } from './service';
+
+runMigrations(orderGatewayServiceDefinition);
