@@ -6,7 +6,17 @@ export type OrdersClient = GrpcClient<ordersV1.OrdersServiceDefinition>;
 export function createOrdersClient(address: string, deadlineMs: number): OrdersClient {
   return createGrpcClient(ordersV1.ordersService(), address, {
     deadlineMs,
-    // CreateOrder is safe to retry only with a key; the gateway always sends one (see controller).
-    idempotentMethods: ['GetOrder', 'CreateOrder'],
+    // Commands are safe to retry only with a key, and the gateway always sends one (see controller);
+    // edits and payment changes are not retried: a PATCH has no key, and the client may retry it.
+    idempotentMethods: [
+      'GetOrder',
+      'ListOrders',
+      'ListAttentionOrders',
+      'ListOrderHistory',
+      'CheckOrderChange',
+      'CreateOrder',
+      'ChangeOrderStatus',
+      'AddPayment',
+    ],
   });
 }
