@@ -322,6 +322,9 @@ export class OrdersService {
         requestFingerprint: creation!.fingerprint,
         createdAt: after.createdAt,
       } as Order);
+      // The row first: a concurrent duplicate fails here, before it takes history ids whose gap
+      // would hold back history readers (see history-cursor.ts).
+      await em.flush();
     }
     for (const change of plan.history) {
       em.create(OrderHistoryEntry, {
