@@ -4,6 +4,7 @@ import { APP_LOGGER, type Logger } from '@openretail/observability';
 import { SERVICE_CONFIG } from '@openretail/service-runtime';
 import { AccessModule } from './access/access.module';
 import { HttpErrorFilter } from './http/error-filter';
+import { OpenApiController } from './openapi/openapi.controller';
 import { OrdersController } from './orders/orders.controller';
 import { ORDERS_CLIENT, createOrdersClient, type OrdersClient } from './orders/orders-client';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
@@ -11,7 +12,7 @@ import type { GatewayConfig } from './service';
 
 @Module({
   imports: [AccessModule, ReferenceDataModule],
-  controllers: [OrdersController],
+  controllers: [OrdersController, OpenApiController],
   providers: [
     {
       provide: ORDERS_CLIENT,
