@@ -35,7 +35,7 @@ interface OrderJson {
   id: string;
   number: string;
   status: string;
-  total: { amountMinor: number; currency: string };
+  totals: { total: { amountMinor: number; currency: string } };
 }
 interface ErrorJson {
   error: { code: string; fields: { field: string; reason: string }[] };
@@ -101,7 +101,12 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     site: 'pult',
     externalId: 'web-100500',
     currency: 'RUB',
-    customer: { firstName: 'Мария', lastName: 'Иванова', phone: '+79161234567', email: 'Maria@Example.com' },
+    customer: {
+      firstName: 'Мария',
+      lastName: 'Иванова',
+      phones: ['+79161234567'],
+      email: 'Maria@Example.com',
+    },
     items: [
       {
         offerExternalId: 'yamaha-rx-v6a',
@@ -118,7 +123,7 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     assert.equal(res.status, 201);
     const order = await json<OrderJson>(res);
     assert.deepEqual(
-      order.total,
+      order.totals.total,
       { amountMinor: 9257000, currency: 'RUB' },
       'the service computes the total',
     );

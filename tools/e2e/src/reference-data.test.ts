@@ -38,7 +38,7 @@ describe('reference data through the gateway', () => {
   const order = (over: Record<string, unknown> = {}) => ({
     site: 'pult',
     currency: 'RUB',
-    customer: { firstName: 'Ирина', phone: '+79161234567' },
+    customer: { firstName: 'Ирина', phones: ['+79161234567'] },
     items: [{ name: 'Наушники', quantity: 1, unitPrice: { amountMinor: 3499000, currency: 'RUB' } }],
     ...over,
   });

@@ -122,8 +122,8 @@ export const customFieldValueSchema = z.union([z.string().max(10_000), z.number(
   error: 'must be a string, number, boolean or null',
 });
 
-/** Every writable field of an order; create requires site, currency and items. */
-export const orderInputSchema = z.strictObject({
+/** The writable fields of an order, each on its own. */
+const orderFieldsSchema = z.strictObject({
   site: codeSchema,
   externalId: text(100).optional(),
   orderType: codeSchema.optional(),
@@ -144,6 +144,41 @@ export const orderInputSchema = z.strictObject({
   tags: z.array(codeSchema).max(50, 'at most 50 tags').default([]),
   customFields: z.record(codeSchema, customFieldValueSchema).default({}),
 });
+
+/** Every writable field of an order; create requires site, currency and items. */
+type Loose = Record<string, unknown> | undefined;
+const asList = (v: unknown): Loose[] => (Array.isArray(v) ? (v as Loose[]) : []);
+const asObject = (v: unknown): Loose =>
+  v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+
+export const orderInputSchema = orderFieldsSchema.superRefine(
+  (value, ctx) => {
+    // One currency per order: every amount must be in it. Runs on partly invalid input too (see
+    // `when`), so a wrong currency is reported with the other problems; hence the defensive reads.
+    const order = value as unknown as Record<string, unknown>;
+    const currency = order.currency;
+    if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return;
+    const check = (amount: unknown, path: (string | number)[]) => {
+      const c = asObject(amount)?.currency;
+      if (typeof c === 'string' && c !== currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'currency'],
+          message: `must be the order currency ${currency}`,
+        });
+      }
+    };
+    asList(order.items).forEach((item, i) => {
+      check(item?.unitPrice, ['items', i, 'unitPrice']);
+      check(item?.discount, ['items', i, 'discount']);
+    });
+    check(order.discount, ['discount']);
+    check(asObject(order.delivery)?.cost, ['delivery', 'cost']);
+    check(asObject(order.delivery)?.netCost, ['delivery', 'netCost']);
+    asList(order.payments).forEach((p, i) => check(p?.amount, ['payments', i, 'amount']));
+  },
+  { when: (payload) => asObject(payload.value) !== undefined },
+);
 export type OrderInput = z.output<typeof orderInputSchema>;
 export type PaymentInput = z.output<typeof paymentInputSchema>;
 
@@ -169,7 +204,7 @@ export const EDITABLE_ORDER_FIELDS = [
 export type EditableOrderField = (typeof EDITABLE_ORDER_FIELDS)[number];
 
 /** The schema of an edit: every editable field optional; null clears an optional field. */
-export const orderEditSchema = orderInputSchema
+export const orderEditSchema = orderFieldsSchema
   .pick({
     externalId: true,
     orderType: true,
