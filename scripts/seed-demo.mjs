@@ -113,7 +113,7 @@ const orders = demo.map(([[firstName, lastName, phone, email], lines], i) => {
       site: SITE,
       externalId,
       currency: CURRENCY,
-      customer: { firstName, lastName, phone, email },
+      customer: { firstName, lastName, phones: [phone], email },
       items: Object.entries(lines).map(([offer, quantity]) => ({
         offerExternalId: offer,
         name: catalogue[offer][0],
