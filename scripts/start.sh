@@ -102,7 +102,7 @@ Public API (order-gateway): $GATEWAY_URL
     curl -s -X POST $GATEWAY_URL/v1/orders -H 'content-type: application/json' \\
       -H 'X-API-Key: $DEV_ADMIN_KEY' \\
       -H 'Idempotency-Key: try-1' -d '{"site":"pult","currency":"RUB",
-      "customer":{"firstName":"Анна","phone":"+79161234567","email":"anna@example.com"},
+      "customer":{"firstName":"Анна","phones":["+79161234567"],"email":"anna@example.com"},
       "items":[{"name":"Проигрыватель винила","quantity":1,"unitPrice":{"amountMinor":3499000,"currency":"RUB"}}]}'
   get it (the id is in the answer above):
     curl -s -H 'X-API-Key: $DEV_ADMIN_KEY' $GATEWAY_URL/v1/orders/<id>
