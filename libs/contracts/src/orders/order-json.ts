@@ -27,18 +27,7 @@ export interface OrderJson {
     phones?: string[];
     email?: string;
   };
-  contragent?: {
-    type?: string;
-    legalName?: string;
-    inn?: string;
-    kpp?: string;
-    ogrn?: string;
-    legalAddress?: string;
-    bank?: string;
-    bik?: string;
-    bankAccount?: string;
-    corrAccount?: string;
-  };
+  contragent?: ContragentJson;
   items?: OrderItemJson[];
   discount?: Money;
   delivery?: {
@@ -81,4 +70,18 @@ export interface PaymentJson {
   status?: string;
   amount?: Money;
   paidAt?: string;
+}
+
+/** The buyer as a party to the contract: a person, or a legal entity with its requisites. */
+export interface ContragentJson {
+  type?: string;
+  legalName?: string;
+  inn?: string;
+  kpp?: string;
+  ogrn?: string;
+  legalAddress?: string;
+  bank?: string;
+  bik?: string;
+  bankAccount?: string;
+  corrAccount?: string;
 }

@@ -1,4 +1,4 @@
-import type { Money } from '@openretail/contracts';
+import type { ContragentJson, Money } from '@openretail/contracts';
 
 /**
  * An order as the domain rules see it: plain data, independent of how it is stored. Rules
@@ -16,18 +16,7 @@ export interface OrderState {
   cancelReason?: string;
   currency: string;
   customer: { customerId?: string; firstName?: string; lastName?: string; phones: string[]; email?: string };
-  contragent: {
-    type: 'individual' | 'legal-entity';
-    legalName?: string;
-    inn?: string;
-    kpp?: string;
-    ogrn?: string;
-    legalAddress?: string;
-    bank?: string;
-    bik?: string;
-    bankAccount?: string;
-    corrAccount?: string;
-  };
+  contragent: Omit<ContragentJson, 'type'> & { type: 'individual' | 'legal-entity' };
   items: OrderItemState[];
   /** Discount on the whole order, in minor units, on top of item discounts. */
   discount: Money;
