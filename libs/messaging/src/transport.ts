@@ -38,6 +38,15 @@ export interface ConsumerOptions {
 export interface MessageConsumer {
   /** Joins the group and starts delivering messages one at a time per partition, in order. */
   run(handler: (message: IncomingMessage) => Promise<void>): Promise<void>;
+  /**
+   * Joins the group and delivers what the broker returned for one partition in runs of up to
+   * `maxBatchSize` consecutive messages, in order. A run's offsets are committed only after its
+   * handler resolved; when the handler throws, the run is delivered again.
+   */
+  runBatches(
+    handler: (messages: IncomingMessage[]) => Promise<void>,
+    options: { maxBatchSize: number },
+  ): Promise<void>;
   /** Finishes the message in flight, commits offsets, leaves the group. */
   stop(): Promise<void>;
 }

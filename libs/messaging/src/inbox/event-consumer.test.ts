@@ -92,6 +92,41 @@ describe('idempotent event consumer', () => {
     assert.equal(await notesFor(event.id), 1);
   });
 
+  const message = (event: EventEnvelope, offset: number): IncomingMessage => ({
+    topic: topic(),
+    partition: 0,
+    offset: String(offset),
+    key: event.aggregateId,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+  });
+
+  test('events that arrive together are applied together, each once', async () => {
+    const c = consumer('batch', recordNote);
+    const [done, a, b] = [orderCreated(), orderCreated(), orderCreated()];
+    await c.handle(message(done, 0));
+    await c.handleBatch([message(a, 1), message(done, 2), message(b, 3), message(a, 4)]);
+    const rows = await h.orm.em.fork().find(InboxMessage, { eventId: { $in: [a.id, b.id] } });
+    // processed_at defaults to now(), the start of the transaction that inserted the row.
+    assert.equal(new Set(rows.map((r) => r.processedAt.getTime())).size, 1, 'one transaction for the batch');
+    for (const event of [done, a, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
+  test('a batch with a failing event is rolled back, then its events are processed one at a time', async () => {
+    const flaky = orderCreated();
+    const calls = new Map<string, number>();
+    const c = consumer('batch-failure', async (event, em) => {
+      const n = (calls.get(event.id) ?? 0) + 1;
+      calls.set(event.id, n);
+      if (event.id === flaky.id && n === 1) throw new Error('database hiccup');
+      em.persist(Object.assign(new TestNote(), { text: event.id }));
+    });
+    const [a, b] = [orderCreated(), orderCreated()];
+    await c.handleBatch([message(a, 1), message(flaky, 2), message(b, 3)]);
+    assert.deepEqual([calls.get(a.id), calls.get(flaky.id), calls.get(b.id)], [2, 2, 1]);
+    for (const event of [a, flaky, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
   test('an event that keeps failing goes to the dead-letter topic with the error', async () => {
     const c = consumer('poison', async () => {
       throw new Error('cannot process this order');

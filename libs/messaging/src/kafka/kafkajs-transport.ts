@@ -14,7 +14,6 @@ import type { LoggerLike } from '../logger';
 import { partitionForKey } from '../partitioning';
 import type {
   ConsumerOptions,
-  IncomingMessage,
   MessageConsumer,
   MessageProducer,
   MessageTransport,
@@ -115,26 +114,41 @@ export class KafkajsTransport implements MessageTransport {
       sessionTimeout: this.options.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
       allowAutoTopicCreation: false,
     });
+    const runBatches: MessageConsumer['runBatches'] = async (handler, { maxBatchSize }) => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        // Partitions are processed concurrently; messages within one partition strictly in order.
+        partitionsConsumedConcurrently: 3,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const { topic, partition } = batch;
+          for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+            // Stopping, or the partition was reassigned: what is left is fetched again.
+            if (!isRunning() || isStale()) return;
+            const run = batch.messages.slice(start, start + maxBatchSize);
+            await handler(
+              run.map((message) => ({
+                topic,
+                partition,
+                offset: message.offset,
+                key: message.key ? message.key.toString('utf8') : null,
+                value: message.value,
+                headers: headersToStrings(message.headers),
+              })),
+            );
+            resolveOffset(run[run.length - 1].offset);
+            await heartbeat();
+          }
+        },
+      });
+    };
     return {
-      async run(handler) {
-        await consumer.connect();
-        await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-        await consumer.run({
-          // Partitions are processed concurrently; messages within one partition strictly in order.
-          partitionsConsumedConcurrently: 3,
-          eachMessage: async ({ topic, partition, message }) => {
-            const incoming: IncomingMessage = {
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key ? message.key.toString('utf8') : null,
-              value: message.value,
-              headers: headersToStrings(message.headers),
-            };
-            await handler(incoming);
-          },
-        });
-      },
+      run: (handler) =>
+        runBatches(async ([message]) => handler(message), {
+          maxBatchSize: 1,
+        }),
+      runBatches,
       stop: () => consumer.disconnect(),
     };
   }
