@@ -106,11 +106,26 @@ export class OrdersService {
     const draft = { site: order.site ?? '', externalId: order.externalId || undefined, key, fingerprint };
     try {
       return await this.orm.em.fork().transactional(async (em) => {
-        const existing = await this.findDuplicate(em, draft, ref, caller);
+        // The hot path of every create: the next number and an earlier attempt, in one round trip.
+        const [first, ...others] = await em.execute<(DuplicateRow & { next: string })[]>(
+          `select nextval('order_number_seq')::text as next, o.idempotency_key, o.request_fingerprint,
+             o.version, o.document
+           from (select 1) as one
+           left join orders o on o.site = ? and (o.idempotency_key = ? or o.external_id = ?)`,
+          [draft.site, draft.key ?? null, draft.externalId ?? null],
+        );
+        const existing = this.duplicateOf(
+          first.request_fingerprint ? [first, ...others] : [],
+          draft,
+          ref,
+          caller,
+        );
         if (existing) return existing;
         const site = ref.site(draft.site);
-        const [{ nextval }] = await em.execute<{ nextval: string }[]>(`select nextval('order_number_seq')`);
-        const identity = { id: newId(), number: (site?.orderNumberFormat ?? '{n}').replace('{n}', nextval) };
+        const identity = {
+          id: newId(),
+          number: (site?.orderNumberFormat ?? '{n}').replace('{n}', first.next),
+        };
         const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
         return this.store(em, ref, plan, caller, undefined, { idempotencyKey: key, fingerprint });
       });
@@ -349,30 +364,54 @@ export class OrdersService {
    * The order an earlier attempt of this request created, if any (one query for both keys, on the
    * hot path of every create); a conflict if either key was used for different content.
    */
+  /** The order an earlier attempt of this request created, after a create lost a race at the unique indexes. */
   private async findDuplicate(
     em: EntityManager,
-    draft: { site: string; externalId?: string; key?: string; fingerprint: string },
+    draft: DuplicateDraft,
     ref: ReferenceData,
     caller: Caller,
   ): Promise<OrderView | undefined> {
-    const keys = [
-      ...(draft.key ? [{ idempotencyKey: draft.key }] : []),
-      ...(draft.externalId ? [{ externalId: draft.externalId }] : []),
-    ];
-    if (keys.length === 0 || !canAccessSite(caller, draft.site)) return undefined;
-    const found = await em.find(Order, { site: draft.site, $or: keys });
-    for (const order of found) {
-      if (order.requestFingerprint === draft.fingerprint) continue;
+    const rows = await em.execute<DuplicateRow[]>(
+      `select idempotency_key, request_fingerprint, version, document from orders
+       where site = ? and (idempotency_key = ? or external_id = ?)`,
+      [draft.site, draft.key ?? null, draft.externalId ?? null],
+    );
+    return this.duplicateOf(rows, draft, ref, caller);
+  }
+
+  /** The earlier order of the same request, if any; a conflict if either key was used for different content. */
+  private duplicateOf(
+    rows: DuplicateRow[],
+    draft: DuplicateDraft,
+    ref: ReferenceData,
+    caller: Caller,
+  ): OrderView | undefined {
+    if (rows.length === 0 || !canAccessSite(caller, draft.site)) return undefined;
+    for (const row of rows) {
+      if (row.request_fingerprint === draft.fingerprint) continue;
       throw new ConflictError(
-        draft.key && order.idempotencyKey === draft.key
+        draft.key && row.idempotency_key === draft.key
           ? `idempotency key ${draft.key} was already used for a different request`
           : `an order with externalId ${draft.externalId} already exists on site ${draft.site}`,
       );
     }
-    return found.length > 0
-      ? viewOf(ref, fromDocument(found[0].document as OrderDocument), found[0].version)
-      : undefined;
+    return viewOf(ref, fromDocument(rows[0].document), Number(rows[0].version));
   }
+}
+
+interface DuplicateDraft {
+  site: string;
+  externalId?: string;
+  key?: string;
+  fingerprint: string;
+}
+
+/** What a duplicate check reads of an order, as PostgreSQL returns it. */
+interface DuplicateRow {
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  version: string;
+  document: OrderDocument;
 }
 
 export function viewOf(ref: ReferenceData, order: OrderState, version: number): OrderView {
