@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Published rows older than this are deleted. */
   retentionMs?: number;
+  /**
+   * How long a wake-up waits for more commits before publishing, so that under load one batch
+   * (one select, one produce, one update) carries many events instead of one. Default 10 ms.
+   */
+  lingerMs?: number;
 }
 
 interface Row {
@@ -38,6 +43,9 @@ const tracer = trace.getTracer('@openretail/messaging');
  * Publishes committed outbox rows to Kafka, in id order, and marks them published only after the
  * broker acknowledged them. A crash between publish and mark republishes the batch (consumers
  * deduplicate by event id); a crash before publish loses nothing because the rows are committed.
+ *
+ * The mark of one batch travels with the select of the next (one statement, one round trip); a
+ * stopping relay marks its last batch before it lets go of the connection.
  */
 export class OutboxRelay {
   private client?: Client;
@@ -47,12 +55,16 @@ export class OutboxRelay {
   private wakeSleeper?: () => void;
   private wakeRequested = false;
   private lastCleanup = 0;
+  /** Ids of rows the broker acknowledged, marked published by the next statement. */
+  private acknowledged: string[] = [];
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
 
   constructor(private readonly o: OutboxRelayOptions) {
     this.batchSize = o.batchSize ?? 200;
     this.pollIntervalMs = o.pollIntervalMs ?? 200;
+    this.lingerMs = o.lingerMs ?? 10;
   }
 
   start(): void {
@@ -61,13 +73,13 @@ export class OutboxRelay {
     this.running = this.loop();
   }
 
-  /** Finishes the batch in flight, then releases leadership and the connection. */
+  /** Finishes the batch in flight, marks it published, then releases leadership and the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeSleeper?.();
     await this.running;
     this.running = undefined;
-    await this.resetConnection();
+    await this.release();
   }
 
   /** New events were committed: publish now instead of at the next poll. */
@@ -87,7 +99,9 @@ export class OutboxRelay {
         this.wakeRequested = false;
         const published = await this.tick();
         failures = 0;
-        if (published < this.batchSize) await this.waitForWork();
+        if (published < this.batchSize && (await this.waitForWork())) {
+          await this.sleepUnlessStopped(this.lingerMs);
+        }
       } catch (e) {
         failures++;
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 9));
@@ -96,6 +110,15 @@ export class OutboxRelay {
         await this.sleepUnlessStopped(delay);
       }
     }
+    await this.release();
+  }
+
+  /** Marks the last batch published, then gives up leadership and the connection. */
+  private async release(): Promise<void> {
+    await this.markAcknowledged().catch((e: unknown) =>
+      // Not lost: the rows are published again by the next leader, and consumers deduplicate.
+      this.o.logger.warn({ err: e }, 'outbox relay could not mark its last batch published'),
+    );
     await this.resetConnection();
   }
 
@@ -115,11 +138,17 @@ export class OutboxRelay {
   }
 
   private async publishBatch(client: Client): Promise<number> {
+    // The update's effect is invisible to the select of the same statement, hence the exclusion.
+    const acknowledged = this.acknowledged;
     const { rows } = await client.query<Row>(
-      `select id, topic, message_key, envelope, headers from outbox_message
-        where published_at is null order by id limit $1`,
-      [this.batchSize],
+      `with marked as (
+         update outbox_message set published_at = now(), last_error = null where id = any($1::bigint[])
+       )
+       select id, topic, message_key, envelope, headers from outbox_message
+        where published_at is null and id <> all($1::bigint[]) order by id limit $2`,
+      [acknowledged, this.batchSize],
     );
+    this.acknowledged = [];
     if (rows.length === 0) return 0;
     const spans = rows.map((row) =>
       tracer.startSpan(
@@ -167,11 +196,17 @@ export class OutboxRelay {
       throw e;
     }
     spans.forEach((s) => s.end());
-    await client.query(
-      'update outbox_message set published_at = now(), last_error = null where id = any($1)',
-      [ids],
-    );
+    this.acknowledged = ids;
     return rows.length;
+  }
+
+  private async markAcknowledged(): Promise<void> {
+    if (this.acknowledged.length === 0 || !this.client || !this.leader) return;
+    await this.client.query(
+      'update outbox_message set published_at = now(), last_error = null where id = any($1::bigint[])',
+      [this.acknowledged],
+    );
+    this.acknowledged = [];
   }
 
   private async cleanupPublished(client: Client): Promise<void> {
@@ -199,19 +234,19 @@ export class OutboxRelay {
     await client?.end().catch(() => undefined);
   }
 
-  private waitForWork(): Promise<void> {
+  /** Waits for a wake-up or the next poll; true when woken (new events of this process). */
+  private async waitForWork(): Promise<boolean> {
     // A wake-up that came while a batch was being published must not wait for the next poll.
-    if (this.wakeRequested) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
-    return this.sleepUnlessStopped(this.pollIntervalMs, true);
+    if (!this.wakeRequested) await this.sleepUnlessStopped(this.pollIntervalMs, true);
+    const woken = this.wakeRequested;
+    this.wakeRequested = false;
+    return woken && !this.stopping;
   }
 
   /** Sleeps until the time is up or the relay stops; a wake-up also ends it only when `wakeable`
    * (never during a failure backoff, where every commit would otherwise retry a broken broker). */
   private sleepUnlessStopped(ms: number, wakeable = false): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    if (this.stopping || ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const stopOnly = () => (this.stopping ? done() : undefined);
