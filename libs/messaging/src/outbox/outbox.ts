@@ -24,27 +24,68 @@ export async function recordEvents(
   if (!em.isInTransaction()) {
     throw new Error('outbox events must be recorded inside the transaction of the change they describe');
   }
+  for (const values of outboxValues(events)) em.persist(Object.assign(new OutboxMessage(), values));
+  transactionsWithEvents.add(em);
+}
+
+/** The outbox rows of events, checked against their definitions, with the current trace context. */
+function outboxValues(events: { definition: EventDefinition<unknown>; envelope: EventEnvelope }[]) {
   const headers = injectTraceHeaders();
-  for (const { definition, envelope } of events) {
+  return events.map(({ definition, envelope }) => {
     if (envelope.type !== definition.type || envelope.version !== definition.version) {
       throw new Error(
         `envelope ${envelope.type} v${envelope.version} does not match ${definition.type} v${definition.version}`,
       );
     }
-    const row = new OutboxMessage();
-    row.eventId = envelope.id;
-    row.eventType = envelope.type;
-    row.topic = definition.topic.name;
-    row.messageKey = envelope.aggregateId;
-    row.envelope = envelope;
-    row.headers = headers;
-    em.persist(row);
-  }
-  transactionsWithEvents.add(em);
+    return {
+      eventId: envelope.id,
+      eventType: envelope.type,
+      topic: definition.topic.name,
+      messageKey: envelope.aggregateId,
+      envelope,
+      headers,
+    };
+  });
+}
+
+/**
+ * For a hot path that writes its change and its events in one SQL statement (atomic without a
+ * transaction, and one round trip): an INSERT of the events into the outbox to use as a
+ * data-modifying CTE, with its one parameter. It ends in its FROM clause, so the caller may add a
+ * WHERE (e.g. "where exists (select 1 from inserted_order)"). After the statement, call
+ * eventsCommitted so the relay publishes at once.
+ */
+export function outboxInsert(events: { definition: EventDefinition<unknown>; envelope: EventEnvelope }[]): {
+  sql: string;
+  param: string;
+} {
+  const rows = outboxValues(events).map((v) => ({
+    event_id: v.eventId,
+    event_type: v.eventType,
+    topic: v.topic,
+    message_key: v.messageKey,
+    envelope: v.envelope,
+    headers: v.headers,
+  }));
+  return {
+    sql: `insert into outbox_message (event_id, event_type, topic, message_key, envelope, headers)
+      select event_id, event_type, topic, message_key, envelope, headers
+      from jsonb_to_recordset(?::jsonb)
+        as e(event_id uuid, event_type text, topic text, message_key text, envelope jsonb, headers jsonb)`,
+    param: JSON.stringify(rows),
+  };
+}
+
+const relays = new WeakMap<MikroORM, { wake(): void }>();
+
+/** Events were committed outside an entity manager transaction (see outboxInsert): publish them now. */
+export function eventsCommitted(orm: MikroORM): void {
+  relays.get(orm)?.wake();
 }
 
 /** Wakes the relay as soon as a transaction that recorded events commits in this process. */
 export function wakeRelayOnCommit(orm: MikroORM, relay: { wake(): void }): void {
+  relays.set(orm, relay);
   orm.em.getEventManager().registerSubscriber({
     afterTransactionCommit: async ({ em }) => {
       if (transactionsWithEvents.has(em as EntityManager)) relay.wake();

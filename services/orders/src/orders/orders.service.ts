@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  LockMode,
-  MikroORM,
-  UniqueConstraintViolationException,
-  type EntityManager,
-  type FilterQuery,
-} from '@mikro-orm/postgresql';
+import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import {
   ConflictError,
   NotFoundError,
@@ -15,11 +9,12 @@ import {
   type Money,
   type OrderJson,
 } from '@openretail/contracts';
-import { recordEvents } from '@openretail/messaging';
+import { eventsCommitted, outboxInsert, recordEvents } from '@openretail/messaging';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
 import { deadlineScheduler } from '../overdue/deadline-scheduler';
 import { readableEntries } from '../history/history-cursor';
+import type { HistoryChange } from '../history/history';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
 import type { ReferenceData } from '../reference-data/reference-data';
 import {
@@ -104,37 +99,31 @@ export class OrdersService {
     const key = checkIdempotencyKey(idempotencyKey);
     const fingerprint = fingerprintOf(order);
     const draft = { site: order.site ?? '', externalId: order.externalId || undefined, key, fingerprint };
-    try {
-      return await this.orm.em.fork().transactional(async (em) => {
-        // The hot path of every create: the next number and an earlier attempt, in one round trip.
-        const [first, ...others] = await em.execute<(DuplicateRow & { next: string })[]>(
-          `select nextval('order_number_seq')::text as next, o.idempotency_key, o.request_fingerprint,
-             o.version, o.document
-           from (select 1) as one
-           left join orders o on o.site = ? and (o.idempotency_key = ? or o.external_id = ?)`,
-          [draft.site, draft.key ?? null, draft.externalId ?? null],
-        );
-        const existing = this.duplicateOf(
-          first.request_fingerprint ? [first, ...others] : [],
-          draft,
-          ref,
-          caller,
-        );
-        if (existing) return existing;
-        const site = ref.site(draft.site);
-        const identity = {
-          id: newId(),
-          number: (site?.orderNumberFormat ?? '{n}').replace('{n}', first.next),
-        };
-        const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
-        return this.store(em, ref, plan, caller, undefined, { idempotencyKey: key, fingerprint });
-      });
-    } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      const existing = await this.findDuplicate(this.orm.em.fork(), draft, ref, caller);
-      if (!existing) throw e;
-      return existing;
-    }
+    const em = this.orm.em.fork();
+    // The hot path of every create: the next number and an earlier attempt, in one round trip.
+    const [first, ...others] = await em.execute<(DuplicateRow & { next: string })[]>(
+      `select nextval('order_number_seq')::text as next, o.idempotency_key, o.request_fingerprint,
+         o.version, o.document
+       from (select 1) as one
+       left join orders o on o.site = ? and (o.idempotency_key = ? or o.external_id = ?)`,
+      [draft.site, draft.key ?? null, draft.externalId ?? null],
+    );
+    const existing = this.duplicateOf(
+      first.request_fingerprint ? [first, ...others] : [],
+      draft,
+      ref,
+      caller,
+    );
+    if (existing) return existing;
+    const site = ref.site(draft.site);
+    const identity = { id: newId(), number: (site?.orderNumberFormat ?? '{n}').replace('{n}', first.next) };
+    const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
+    const created = await this.insertNew(em, ref, plan, caller, { idempotencyKey: key, fingerprint });
+    if (created) return created;
+    // A concurrent attempt of the same request got in first (or the key was used for another one).
+    const raced = await this.findDuplicate(em, draft, ref, caller);
+    if (!raced) throw new ConflictError(`order ${identity.number} could not be created: retry the request`);
+    return raced;
   }
 
   /** Applies an edit, status change or payment command to an existing order. */
@@ -298,72 +287,74 @@ export class OrdersService {
     return row;
   }
 
+  /**
+   * Stores a new order, its history entry, its events and its deadlines in one statement: atomic
+   * without a transaction, and one round trip on the hot path. Undefined when the order's keys are
+   * taken (ON CONFLICT): then nothing at all was written.
+   */
+  private async insertNew(
+    em: EntityManager,
+    ref: ReferenceData,
+    plan: PlannedChange,
+    caller: Caller,
+    creation: { idempotencyKey?: string; fingerprint: string },
+  ): Promise<OrderView | undefined> {
+    const { after } = plan;
+    const view = viewOf(ref, after, 1);
+    const row = {
+      ...snakeCase(orderColumns(ref, after, view)),
+      id: after.id,
+      site: after.site,
+      number: after.number,
+      currency: after.currency,
+      idempotency_key: creation.idempotencyKey ?? null,
+      request_fingerprint: creation.fingerprint,
+      created_at: after.createdAt,
+    };
+    const history = plan.history.map((change) => snakeCase(historyRow(after, change, caller, 1)));
+    const summary = orderSummary(after, view.statusGroup, view.totals, 1);
+    const outbox = outboxInsert(eventsOf(plan, ref, summary, caller, after.updatedAt));
+    const deadlines = deadlineScheduler.insertForNewOrder(ref, after);
+    const inserted = await em.execute<{ id: string }[]>(
+      `with o as (
+         insert into orders select * from jsonb_populate_record(null::orders, ?::jsonb)
+         on conflict do nothing returning id
+       ), h as (
+         insert into order_history (order_id, site, field, old_value, new_value, user_id, source, order_version, at)
+         select order_id, site, field, old_value, new_value, user_id, source, order_version, at
+         from jsonb_to_recordset(?::jsonb) as r(order_id uuid, site text, field text, old_value jsonb,
+           new_value jsonb, user_id text, source text, order_version bigint, at timestamptz)
+         where exists (select 1 from o)
+       ), x as (${outbox.sql} where exists (select 1 from o)
+       ), d as (${deadlines.sql} where exists (select 1 from o))
+       select id from o`,
+      [JSON.stringify(row), JSON.stringify(history), outbox.param, deadlines.param],
+    );
+    if (inserted.length === 0) return undefined;
+    eventsCommitted(this.orm);
+    return view;
+  }
+
   /** Writes the planned state, its history and its events; the row's version goes up by one. */
   private async store(
     em: EntityManager,
     ref: ReferenceData,
     plan: PlannedChange,
     caller: Caller,
-    row: Order | undefined,
-    creation?: { idempotencyKey?: string; fingerprint: string },
+    row: Order,
   ): Promise<OrderView> {
     const { after } = plan;
-    const version = (row?.version ?? 0) + 1;
+    const version = row.version + 1;
     const view = viewOf(ref, after, version);
-    const columns = {
-      externalId: after.externalId ?? null,
-      status: after.status,
-      statusGroup: view.statusGroup,
-      final: ref.isFinal(after.status),
-      managerId: after.managerId ?? null,
-      customerId: after.customer.customerId ?? null,
-      phone: after.customer.phones[0] ?? null,
-      email: after.customer.email?.toLowerCase() ?? null,
-      totalMinor: view.totals.total.amountMinor,
-      version,
-      document: toDocument(after),
-      updatedAt: after.updatedAt,
-      statusUpdatedAt: after.statusUpdatedAt,
-    };
-    if (row) em.assign(row, columns);
-    else {
-      em.create(Order, {
-        ...columns,
-        id: after.id,
-        site: after.site,
-        number: after.number,
-        currency: after.currency,
-        idempotencyKey: creation?.idempotencyKey,
-        requestFingerprint: creation!.fingerprint,
-        createdAt: after.createdAt,
-      } as Order);
-      // The row first: a concurrent duplicate fails here, before it takes history ids whose gap
-      // would hold back history readers (see history-cursor.ts).
-      await em.flush();
-    }
-    for (const change of plan.history) {
-      em.create(OrderHistoryEntry, {
-        orderId: after.id,
-        site: after.site,
-        field: change.field,
-        oldValue: change.oldValue,
-        newValue: change.newValue,
-        userId: caller.userId,
-        source: caller.source,
-        orderVersion: version,
-        at: after.updatedAt,
-      } as OrderHistoryEntry);
-    }
+    em.assign(row, { ...orderColumns(ref, after, view), version });
+    for (const change of plan.history)
+      em.create(OrderHistoryEntry, historyRow(after, change, caller, version));
     await deadlineScheduler.schedule(em, ref, after, plan.before);
     const summary = orderSummary(after, view.statusGroup, view.totals, version);
     await recordEvents(em, eventsOf(plan, ref, summary, caller, after.updatedAt));
     return view;
   }
 
-  /**
-   * The order an earlier attempt of this request created, if any (one query for both keys, on the
-   * hot path of every create); a conflict if either key was used for different content.
-   */
   /** The order an earlier attempt of this request created, after a create lost a race at the unique indexes. */
   private async findDuplicate(
     em: EntityManager,
@@ -473,4 +464,44 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The columns beside the document, as the entity names them: what lists and scans filter on. */
+function orderColumns(ref: ReferenceData, after: OrderState, view: OrderView) {
+  return {
+    externalId: after.externalId ?? null,
+    status: after.status,
+    statusGroup: view.statusGroup,
+    final: ref.isFinal(after.status),
+    managerId: after.managerId ?? null,
+    customerId: after.customer.customerId ?? null,
+    phone: after.customer.phones[0] ?? null,
+    email: after.customer.email?.toLowerCase() ?? null,
+    totalMinor: view.totals.total.amountMinor,
+    version: view.version,
+    document: toDocument(after),
+    updatedAt: after.updatedAt,
+    statusUpdatedAt: after.statusUpdatedAt,
+  };
+}
+
+function historyRow(after: OrderState, change: HistoryChange, caller: Caller, version: number) {
+  return {
+    orderId: after.id,
+    site: after.site,
+    field: change.field,
+    oldValue: change.oldValue,
+    newValue: change.newValue,
+    userId: caller.userId,
+    source: caller.source,
+    orderVersion: version,
+    at: after.updatedAt,
+  } as OrderHistoryEntry;
+}
+
+/** camelCase keys to the snake_case column names of a raw statement. */
+function snakeCase<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  );
 }

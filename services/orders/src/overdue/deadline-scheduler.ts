@@ -43,7 +43,28 @@ export class DeadlineScheduler {
   /** Plans the deadlines of several orders with the given reference data, in one statement. */
   async replan(em: EntityManager, ref: ReferenceData, orders: OrderState[]): Promise<void> {
     if (orders.length === 0) return;
-    const planned = orders.flatMap((order) =>
+    await em.execute(SCHEDULE_SQL, [planned(ref, orders), JSON.stringify(orders.map((o) => o.id))]);
+  }
+
+  /**
+   * The deadlines of a new order (which has none yet) as an INSERT to use as a data-modifying CTE in
+   * the statement that creates the order, with its one parameter; it ends in its FROM clause, so the
+   * caller may add a WHERE.
+   */
+  insertForNewOrder(ref: ReferenceData, order: OrderState): { sql: string; param: string } {
+    return {
+      sql: `insert into order_deadlines (key, order_id, kind, status, status_updated_at, due_at)
+        select key, order_id, kind, status, status_updated_at, due_at from jsonb_to_recordset(?::jsonb)
+          as p(key text, order_id uuid, kind text, status text, status_updated_at timestamptz, due_at timestamptz)`,
+      param: planned(ref, [order]),
+    };
+  }
+}
+
+/** The planned deadlines of orders as the JSON rows the statements read. */
+function planned(ref: ReferenceData, orders: OrderState[]): string {
+  return JSON.stringify(
+    orders.flatMap((order) =>
       planDeadlines(ref, order).map((d) => ({
         key: d.key,
         order_id: d.orderId,
@@ -52,9 +73,8 @@ export class DeadlineScheduler {
         status_updated_at: d.statusUpdatedAt.toISOString(),
         due_at: d.dueAt.toISOString(),
       })),
-    );
-    await em.execute(SCHEDULE_SQL, [JSON.stringify(planned), JSON.stringify(orders.map((o) => o.id))]);
-  }
+    ),
+  );
 }
 
 export function statusEntryChanged(before: OrderState, after: OrderState): boolean {
