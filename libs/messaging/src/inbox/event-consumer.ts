@@ -49,10 +49,12 @@ interface Delivery {
  * with exponential backoff and, when they persist, parks the event on the dead-letter topic with
  * the error so the partition moves on.
  *
- * Events that arrive together on one partition are applied in one transaction (one inbox insert,
- * the handlers in order on one entity manager, one commit), so the database sees a few statements
- * per batch instead of four per event. If that transaction fails, nothing of it was applied and
- * the batch's events are processed again one at a time, each with its own retries and dead letter.
+ * Events that arrive together are applied in one transaction (one inbox insert, the handlers in
+ * order on one entity manager, one commit), so the database sees a few statements per batch
+ * instead of four per event: a partition's run of consecutive events, together with the runs of
+ * other partitions that arrived while the previous transaction was running. If a transaction
+ * fails, nothing of it was applied and each run's events are processed again one at a time, each
+ * with its own retries and dead letter.
  */
 export class EventConsumer {
   private consumer?: MessageConsumer;
@@ -62,6 +64,9 @@ export class EventConsumer {
   private readonly prefix: string;
   private readonly dltByTopic: Map<string, string>;
   private readonly abort = new AbortController();
+  /** Runs of partitions waiting for the next shared transaction, and whether one is running. */
+  private readonly waiting: { deliveries: Delivery[]; settle: (error?: unknown) => void }[] = [];
+  private applying = false;
 
   constructor(private readonly o: EventConsumerOptions) {
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
@@ -106,17 +111,15 @@ export class EventConsumer {
     }
     if (deliveries.length === 0) return;
     try {
-      if (deliveries.length > 1) {
-        try {
-          await this.processOnce(deliveries);
-          return;
-        } catch (e) {
-          if (this.stopping) throw new StoppedError('stopping: the events will be redelivered');
-          this.o.logger.debug(
-            { err: e, events: deliveries.length, group: this.o.groupId },
-            'a batch of events failed; processing them one at a time',
-          );
-        }
+      try {
+        await this.applyTogether(deliveries);
+        return;
+      } catch (e) {
+        if (this.stopping) throw new StoppedError('stopping: the events will be redelivered');
+        this.o.logger.debug(
+          { err: e, events: deliveries.length, group: this.o.groupId },
+          'a batch of events failed; processing them one at a time',
+        );
       }
       for (const delivery of deliveries) {
         await context.with(trace.setSpan(context.active(), delivery.span), () =>
@@ -131,6 +134,35 @@ export class EventConsumer {
       throw e;
     } finally {
       for (const { span } of deliveries) span.end();
+    }
+  }
+
+  /**
+   * Group commit: the runs of all partitions that arrive while a transaction is running are
+   * applied together in the next one, so at moderate rates, when each partition brings one or two
+   * events, a transaction still carries many. Each partition waits for its own run, so its order
+   * is kept. A failed transaction fails every run in it; each then retries on its own.
+   */
+  private applyTogether(deliveries: Delivery[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ deliveries, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.applying) void this.applyWaiting();
+    });
+  }
+
+  private async applyWaiting(): Promise<void> {
+    this.applying = true;
+    try {
+      while (this.waiting.length > 0) {
+        const runs = this.waiting.splice(0);
+        const error = await this.processOnce(runs.flatMap((run) => run.deliveries)).then(
+          () => undefined,
+          (e: unknown) => e ?? new Error('transaction failed'),
+        );
+        for (const run of runs) run.settle(error);
+      }
+    } finally {
+      this.applying = false;
     }
   }
 

@@ -118,8 +118,9 @@ export class KafkajsTransport implements MessageTransport {
       await consumer.connect();
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
-        // Partitions are processed concurrently; messages within one partition strictly in order.
-        partitionsConsumedConcurrently: 3,
+        // Partitions are processed concurrently (a fetch brings several; their runs can share a
+        // transaction); messages within one partition strictly in order.
+        partitionsConsumedConcurrently: 12,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const { topic, partition } = batch;
