@@ -3,6 +3,7 @@ import { ValidationError, ORDER_HISTORY_SOURCES } from '@openretail/contracts';
 import { dateFromTimestamp, ordersV1, timestampFromDate, type ServiceImplementation } from '@openretail/grpc';
 import type { Actor } from './order-state';
 import type { Caller, OrderCommand } from './order-commands';
+import { lineTotal } from '../totals/totals';
 import { toDocument } from './order-document';
 import { OrdersService, type CheckRequest, type OrderKey, type OrderView } from './orders.service';
 
@@ -122,13 +123,7 @@ function toProto(view: OrderView): ordersV1.Order {
   return ordersV1.orderToProto({
     ...doc,
     statusGroup: view.statusGroup,
-    items: doc.items.map((item) => ({
-      ...item,
-      total: {
-        amountMinor: item.quantity * item.unitPrice.amountMinor - item.discount.amountMinor,
-        currency: item.unitPrice.currency,
-      },
-    })),
+    items: doc.items.map((item, i) => ({ ...item, total: lineTotal(view.order.items[i], `items[${i}]`) })),
     totals: view.totals,
     version: view.version,
   });
