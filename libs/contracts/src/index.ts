@@ -4,6 +4,7 @@ export * from './topics';
 export * from './events/envelope';
 export * from './events/shared';
 export * from './events/orders';
+export * from './events/customers';
 export * from './events/registry';
 export * from './errors';
 export * from './orders/order-input';

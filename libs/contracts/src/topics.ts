@@ -23,6 +23,13 @@ export const TOPICS = {
     retentionMs: 7 * DAY_MS,
     description: 'Everything that happens to an order: created, updated, status changed, paid, cancelled.',
   },
+  customerEvents: {
+    name: 'openretail.customers.customer-events.v1',
+    partitions: 12,
+    key: 'customerId',
+    retentionMs: 7 * DAY_MS,
+    description: 'Everything that happens to a customer profile, individual or corporate: created, updated.',
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicKey = keyof typeof TOPICS;

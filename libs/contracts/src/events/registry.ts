@@ -1,7 +1,8 @@
 import { EventDefinition, EventEnvelope, EventValidationError, envelopeSchema, toIssues } from './envelope';
+import { CUSTOMER_EVENTS } from './customers';
 import { ORDER_EVENTS } from './orders';
 
-const definitions: readonly EventDefinition<unknown>[] = ORDER_EVENTS;
+const definitions: readonly EventDefinition<unknown>[] = [...ORDER_EVENTS, ...CUSTOMER_EVENTS];
 const byKey = new Map(definitions.map((d) => [`${d.type}@${d.version}`, d]));
 
 export function findEventDefinition(type: string, version: number): EventDefinition<unknown> | undefined {
