@@ -1,0 +1,108 @@
+import { normaliseAddress } from './normalise/address';
+import { normaliseEmail } from './normalise/email';
+import { normaliseBirthday, normaliseTaxId } from './normalise/identifiers';
+import { normaliseCompanyName, normaliseName } from './normalise/name';
+import { normalisePhone, type Region } from './normalise/phone';
+
+export type CustomerType = 'individual' | 'legal';
+
+/** What the engine needs of a customer profile (or of the contact an order carries), as typed. */
+export interface MatchRecord {
+  /** The profile id; the engine only compares and orders ids, it never parses them. */
+  id: string;
+  site: string;
+  /** Individual by default. */
+  type?: CustomerType;
+  firstName?: string;
+  lastName?: string;
+  patronymic?: string;
+  /** Legal entities: the company name, legal form and quotes allowed («Ромашка», ООО "Ромашка"). */
+  companyName?: string;
+  phones?: readonly string[];
+  emails?: readonly string[];
+  city?: string;
+  /** Free text; may include the city, postcode, street, house and flat. */
+  address?: string;
+  /** "YYYY-MM-DD", "DD.MM.YYYY" or a Date. */
+  birthday?: string | Date;
+  /** ИНН / BIN / UNP / VAT id of a legal entity or an individual entrepreneur. */
+  taxId?: string;
+}
+
+/**
+ * A record as comparison keys: what scoring and blocking read. Plain JSON, so the service can store
+ * it next to the profile (and the batch job can skip normalising again). Absent fields are missing
+ * and weigh nothing either way.
+ */
+export interface NormalisedRecord {
+  id: string;
+  site: string;
+  type: CustomerType;
+  first?: string;
+  /** `first` is only an initial. */
+  firstIsInitial?: boolean;
+  last?: string;
+  patronymic?: string;
+  company?: string;
+  /** E.164, without duplicates. */
+  phones: string[];
+  /** Email keys (see normalise/email.ts), without duplicates. */
+  emails: string[];
+  city?: string;
+  street?: string;
+  house?: string;
+  flat?: string;
+  /** "YYYY-MM-DD". */
+  birthday?: string;
+  taxId?: string;
+}
+
+export interface NormaliseOptions {
+  /** The site's country (ISO 3166-1 alpha-2): how national phone formats and tax ids are read. */
+  defaultRegion: Region;
+}
+
+function collect(
+  values: readonly string[] | undefined,
+  normalise: (v: string) => string | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const value of values ?? []) {
+    const key = normalise(value);
+    if (key !== undefined && !out.includes(key)) out.push(key);
+  }
+  return out;
+}
+
+/**
+ * Turns a record as typed into comparison keys. Unusable values (a phone that is no valid number,
+ * an email without a domain, 31.02.1990) are dropped rather than refused: the profile keeps what was
+ * typed, the match just cannot use it.
+ */
+export function normaliseRecord(record: MatchRecord, options: NormaliseOptions): NormalisedRecord {
+  const region = options.defaultRegion;
+  const out: NormalisedRecord = {
+    id: record.id,
+    site: record.site,
+    type: record.type ?? 'individual',
+    phones: collect(record.phones, (p) => normalisePhone(p, region)),
+    emails: collect(record.emails, normaliseEmail),
+  };
+  const name = normaliseName(record.firstName, record.lastName, record.patronymic);
+  if (name.first !== undefined) out.first = name.first;
+  if (name.firstIsInitial) out.firstIsInitial = true;
+  if (name.last !== undefined) out.last = name.last;
+  if (name.patronymic !== undefined) out.patronymic = name.patronymic;
+  const company = normaliseCompanyName(record.companyName);
+  if (company !== undefined) out.company = company;
+  const address = normaliseAddress(record.address, record.city);
+  if (address.city !== undefined) out.city = address.city;
+  if (address.street !== undefined) out.street = address.street;
+  if (address.house !== undefined) out.house = address.house;
+  if (address.flat !== undefined) out.flat = address.flat;
+  const birthday = normaliseBirthday(record.birthday);
+  if (birthday !== undefined) out.birthday = birthday;
+  const taxId = normaliseTaxId(record.taxId, region);
+  if (taxId !== undefined) out.taxId = taxId;
+  return out;
+}
