@@ -3,7 +3,7 @@
 // latency percentiles, errors and the CPU each process of the platform used. A benchmark, not a
 // test: it asserts nothing. Run it against a started platform (npm start):
 //
-//   node tools/bench/create-orders.mjs [--url http://127.0.0.1:8080] [--api-key KEY]
+//   node tools/bench/create-orders.mjs [--url http://127.0.0.1:8080] [--api-key KEY | --admin-key KEY]
 //     [--steps 1,8,16,32,64,128] [--duration 10] [--warmup 5] [--pid-dir .run/services]
 //     [--kafka-pid-file .run/kafka/pid] [--orders-db postgres://postgres@127.0.0.1:5432/openretail_orders]
 //
@@ -11,6 +11,10 @@
 // uncounted second of ramp-up; a --warmup before the first step lets JIT, pools and caches settle.
 // Every request has a 10 s timeout, so the script always ends by itself. Only a gateway on this
 // machine may be loaded.
+//
+// Keys are rate limited (100 requests/s by default), which would measure the limiter. With
+// --admin-key (a key holding access:admin, e.g. the dev bootstrap key of npm start) the script first
+// creates its own orders:write key for --site whose limit is lifted, and loads with that one.
 //
 // CPU: from /proc/<pid>/stat of the services named by --pid-dir (<name>.pid, as npm start writes
 // them), the Kafka mock, every PostgreSQL process (the whole server: other databases' work counts
@@ -32,6 +36,7 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://127.0.0.1:8080' },
     'api-key': { type: 'string' },
+    'admin-key': { type: 'string' },
     steps: { type: 'string', default: '1,8,16,32,64,128' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '5' },
@@ -45,7 +50,7 @@ const { values } = parseArgs({
 if (values.help) {
   const usage = readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
-    .slice(1, 18);
+    .slice(1, 22);
   console.log(usage.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
@@ -67,6 +72,28 @@ function positive(name, value) {
     process.exit(2);
   }
   return n;
+}
+
+const apiKey = values['admin-key'] ? await createBenchKey(values['admin-key']) : values['api-key'];
+
+/** A fresh orders:write key for the bench site without the default rate limit; its secret. */
+async function createBenchKey(adminKey) {
+  const response = await fetch(new URL('/v1/api-keys', values.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
+    body: JSON.stringify({
+      name: `bench ${new Date().toISOString()}`,
+      permissions: ['orders:write'],
+      sites: [values.site],
+      rateLimit: { rps: 100_000, burst: 1_000_000 },
+    }),
+  });
+  const created = await response.json();
+  if (!response.ok) {
+    console.error(`bench: creating a bench key failed: ${response.status} ${JSON.stringify(created)}`);
+    process.exit(2);
+  }
+  return created.secret;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...steps) });
@@ -110,7 +137,7 @@ function post() {
     'content-length': Buffer.byteLength(payload),
     'idempotency-key': `bench-${run}-${i}`,
   };
-  if (values['api-key']) headers['x-api-key'] = values['api-key'];
+  if (apiKey) headers['x-api-key'] = apiKey;
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;

@@ -13,7 +13,14 @@ export { KafkajsTransport as KafkaTransport, type KafkaTransportOptions } from '
 export { murmur2, partitionForKey } from './partitioning';
 export { injectTraceHeaders, extractTraceContext } from './trace-context';
 export { OutboxMessage } from './outbox/outbox-message.entity';
-export { eventsCommitted, outboxInsert, recordEvent, recordEvents, wakeRelayOnCommit } from './outbox/outbox';
+export {
+  eventsCommitted,
+  outboxInsert,
+  recordEvent,
+  recordEvents,
+  wakeRelayOnCommit,
+  type OutboxEvent,
+} from './outbox/outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { InboxMessage } from './inbox/inbox-message.entity';
 export {

@@ -9,4 +9,5 @@ export {
 } from './orm';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { runMigrationCli } from './migration-cli';
+export { GroupCommit, type GroupCommitOptions, type BatchWrite } from './group-commit';
 export { EntityManager } from '@mikro-orm/postgresql';

@@ -13,14 +13,22 @@ import { OutboxMessage } from './outbox-message.entity';
 const transactionsWithEvents = new WeakSet<EntityManager>();
 
 /**
+ * An event to store in the outbox. `headers` carry the trace context of the request that caused
+ * it; by default the active one. Code that writes the events of several requests together (group
+ * commit) captures each request's headers with injectTraceHeaders() while still in its context.
+ */
+export interface OutboxEvent {
+  definition: EventDefinition<unknown>;
+  envelope: EventEnvelope;
+  headers?: Record<string, string>;
+}
+
+/**
  * Records events in the outbox inside the caller's transaction. Call it from within
  * `em.transactional(...)`: it refuses to run outside a transaction, because an event written
  * outside the domain change's transaction could be published for a change that never happened.
  */
-export async function recordEvents(
-  em: EntityManager,
-  events: { definition: EventDefinition<unknown>; envelope: EventEnvelope }[],
-): Promise<void> {
+export async function recordEvents(em: EntityManager, events: OutboxEvent[]): Promise<void> {
   if (!em.isInTransaction()) {
     throw new Error('outbox events must be recorded inside the transaction of the change they describe');
   }
@@ -29,9 +37,9 @@ export async function recordEvents(
 }
 
 /** The outbox rows of events, checked against their definitions, with the current trace context. */
-function outboxValues(events: { definition: EventDefinition<unknown>; envelope: EventEnvelope }[]) {
-  const headers = injectTraceHeaders();
-  return events.map(({ definition, envelope }) => {
+function outboxValues(events: OutboxEvent[]) {
+  let active: Record<string, string> | undefined;
+  return events.map(({ definition, envelope, headers }) => {
     if (envelope.type !== definition.type || envelope.version !== definition.version) {
       throw new Error(
         `envelope ${envelope.type} v${envelope.version} does not match ${definition.type} v${definition.version}`,
@@ -43,7 +51,7 @@ function outboxValues(events: { definition: EventDefinition<unknown>; envelope: 
       topic: definition.topic.name,
       messageKey: envelope.aggregateId,
       envelope,
-      headers,
+      headers: headers ?? (active ??= injectTraceHeaders()),
     };
   });
 }
@@ -55,7 +63,7 @@ function outboxValues(events: { definition: EventDefinition<unknown>; envelope: 
  * WHERE (e.g. "where exists (select 1 from inserted_order)"). After the statement, call
  * eventsCommitted so the relay publishes at once.
  */
-export function outboxInsert(events: { definition: EventDefinition<unknown>; envelope: EventEnvelope }[]): {
+export function outboxInsert(events: OutboxEvent[]): {
   sql: string;
   param: string;
 } {
