@@ -9,7 +9,8 @@ import {
   type Money,
   type OrderJson,
 } from '@openretail/contracts';
-import { eventsCommitted, outboxInsert, recordEvents } from '@openretail/messaging';
+import { eventsCommitted, injectTraceHeaders, outboxInsert, recordEvents } from '@openretail/messaging';
+import { GroupCommit } from '@openretail/persistence';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
 import { deadlineScheduler } from '../overdue/deadline-scheduler';
@@ -90,6 +91,15 @@ export class OrdersService {
   ) {}
 
   /**
+   * Concurrent creates are written together (see GroupCommit): two statements per batch instead of
+   * two per order. Two batches in flight keep the database busy while the next one gathers.
+   */
+  private readonly creates = new GroupCommit<CreateRequest, OrderView>((batch) => this.createBatch(batch), {
+    maxBatch: 64,
+    maxInFlight: 2,
+  });
+
+  /**
    * Creates an order. A retry with the same idempotency key or externalId and the same content
    * returns the order created first; the same key with different content is a conflict.
    * Concurrent duplicates meet at the unique indexes.
@@ -97,33 +107,81 @@ export class OrdersService {
   async create(order: OrderJson, caller: Caller, idempotencyKey?: string): Promise<OrderView> {
     const ref = await this.referenceData.get();
     const key = checkIdempotencyKey(idempotencyKey);
-    const fingerprint = fingerprintOf(order);
-    const draft = { site: order.site ?? '', externalId: order.externalId || undefined, key, fingerprint };
+    const draft = {
+      site: order.site ?? '',
+      externalId: order.externalId || undefined,
+      key,
+      fingerprint: fingerprintOf(order),
+    };
+    // The batch runs outside this request's trace context: its events keep this one's.
+    return this.creates.submit({ order, caller, ref, draft, traceHeaders: injectTraceHeaders() });
+  }
+
+  /**
+   * One batch of creates: the next numbers and any earlier attempts of every request in one read,
+   * then every new order with its history, events and deadlines in one statement (atomic without a
+   * transaction). Each request gets its view, or the error it alone failed with.
+   */
+  private async createBatch(requests: CreateRequest[]): Promise<Array<OrderView | Error>> {
     const em = this.orm.em.fork();
-    // The hot path of every create: the next number and an earlier attempt, in one round trip.
-    const [first, ...others] = await em.execute<(DuplicateRow & { next: string })[]>(
-      `select nextval('order_number_seq')::text as next, o.idempotency_key, o.request_fingerprint,
-         o.version, o.document
-       from (select 1) as one
-       left join orders o on o.site = ? and (o.idempotency_key = ? or o.external_id = ?)`,
-      [draft.site, draft.key ?? null, draft.externalId ?? null],
+    // OFFSET 0 keeps the lookup a per-request index probe: flattened, the planner knows nothing of
+    // the JSON rows and hash-joins them against a scan of every order (measured: 30 ms at 30k orders).
+    const found = await em.execute<(DuplicateRow & { i: number; next: string })[]>(
+      `with d as materialized (
+         select d.i, d.site, d.key, d.external_id, nextval('order_number_seq')::text as next
+         from jsonb_to_recordset(?::jsonb) as d(i int, site text, key text, external_id text)
+       )
+       select d.i, d.next, o.idempotency_key, o.request_fingerprint, o.version, o.document
+       from d left join lateral (
+         select * from orders o
+         where o.site = d.site and (o.idempotency_key = d.key or o.external_id = d.external_id)
+         offset 0
+       ) o on true`,
+      [
+        JSON.stringify(
+          requests.map(({ draft }, i) => ({
+            i,
+            site: draft.site,
+            key: draft.key,
+            external_id: draft.externalId,
+          })),
+        ),
+      ],
     );
-    const existing = this.duplicateOf(
-      first.request_fingerprint ? [first, ...others] : [],
-      draft,
-      ref,
-      caller,
-    );
-    if (existing) return existing;
-    const site = ref.site(draft.site);
-    const identity = { id: newId(), number: (site?.orderNumberFormat ?? '{n}').replace('{n}', first.next) };
-    const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
-    const created = await this.insertNew(em, ref, plan, caller, { idempotencyKey: key, fingerprint });
-    if (created) return created;
-    // A concurrent attempt of the same request got in first (or the key was used for another one).
-    const raced = await this.findDuplicate(em, draft, ref, caller);
-    if (!raced) throw new ConflictError(`order ${identity.number} could not be created: retry the request`);
-    return raced;
+    const results: Array<OrderView | Error | undefined> = requests.map(() => undefined);
+    const planned: Array<{ i: number; request: CreateRequest; plan: PlannedChange; view: OrderView }> = [];
+    requests.forEach((request, i) => {
+      const { draft, ref, caller, order } = request;
+      try {
+        const rows = found.filter((row) => row.i === i);
+        const existing = this.duplicateOf(rows[0].request_fingerprint ? rows : [], draft, ref, caller);
+        if (existing) return void (results[i] = existing);
+        const site = ref.site(draft.site);
+        const identity = {
+          id: newId(),
+          number: (site?.orderNumberFormat ?? '{n}').replace('{n}', rows[0].next),
+        };
+        const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
+        planned.push({ i, request, plan, view: viewOf(ref, plan.after, 1) });
+      } catch (error) {
+        results[i] = asError(error);
+      }
+    });
+    const inserted = await this.insertNew(em, planned);
+    for (const { i, request, plan, view } of planned) {
+      if (inserted.has(plan.after.id)) {
+        results[i] = view;
+        continue;
+      }
+      // A concurrent attempt of the same request got in first (or the key was used for another one).
+      const { draft, ref, caller } = request;
+      results[i] = await this.findDuplicate(em, draft, ref, caller).then(
+        (raced) =>
+          raced ?? new ConflictError(`order ${plan.after.number} could not be created: retry the request`),
+        asError,
+      );
+    }
+    return results as Array<OrderView | Error>;
   }
 
   /** Applies an edit, status change or payment command to an existing order. */
@@ -288,51 +346,59 @@ export class OrdersService {
   }
 
   /**
-   * Stores a new order, its history entry, its events and its deadlines in one statement: atomic
-   * without a transaction, and one round trip on the hot path. Undefined when the order's keys are
-   * taken (ON CONFLICT): then nothing at all was written.
+   * Stores new orders, their history entries, events and deadlines in one statement: atomic without
+   * a transaction, and one round trip. An order whose keys are taken (ON CONFLICT) is skipped with
+   * everything that belongs to it. Answers the ids of the orders stored.
    */
   private async insertNew(
     em: EntityManager,
-    ref: ReferenceData,
-    plan: PlannedChange,
-    caller: Caller,
-    creation: { idempotencyKey?: string; fingerprint: string },
-  ): Promise<OrderView | undefined> {
-    const { after } = plan;
-    const view = viewOf(ref, after, 1);
-    const row = {
+    planned: Array<{ request: CreateRequest; plan: PlannedChange; view: OrderView }>,
+  ): Promise<Set<string>> {
+    if (planned.length === 0) return new Set();
+    const rows = planned.map(({ request: { ref, draft }, plan: { after }, view }) => ({
       ...snakeCase(orderColumns(ref, after, view)),
       id: after.id,
       site: after.site,
       number: after.number,
       currency: after.currency,
-      idempotency_key: creation.idempotencyKey ?? null,
-      request_fingerprint: creation.fingerprint,
+      idempotency_key: draft.key ?? null,
+      request_fingerprint: draft.fingerprint,
       created_at: after.createdAt,
-    };
-    const history = plan.history.map((change) => snakeCase(historyRow(after, change, caller, 1)));
-    const summary = orderSummary(after, view.statusGroup, view.totals, 1);
-    const outbox = outboxInsert(eventsOf(plan, ref, summary, caller, after.updatedAt));
-    const deadlines = deadlineScheduler.insertForNewOrder(ref, after);
+    }));
+    // Named, not *: a column this statement does not know keeps its default.
+    const columns = Object.keys(rows[0]).join(', ');
+    const history = planned.flatMap(({ request: { caller }, plan }) =>
+      plan.history.map((change) => snakeCase(historyRow(plan.after, change, caller, 1))),
+    );
+    const outbox = outboxInsert(
+      planned.flatMap(({ request: { ref, caller, traceHeaders }, plan, view }) => {
+        const summary = orderSummary(plan.after, view.statusGroup, view.totals, 1);
+        return eventsOf(plan, ref, summary, caller, plan.after.updatedAt).map((e) => ({
+          ...e,
+          headers: traceHeaders,
+        }));
+      }),
+    );
+    const deadlines = deadlineScheduler.insertForNewOrders(
+      planned.map(({ request: { ref }, plan: { after } }) => ({ ref, order: after })),
+    );
     const inserted = await em.execute<{ id: string }[]>(
       `with o as (
-         insert into orders select * from jsonb_populate_record(null::orders, ?::jsonb)
+         insert into orders (${columns}) select ${columns} from jsonb_populate_recordset(null::orders, ?::jsonb)
          on conflict do nothing returning id
        ), h as (
          insert into order_history (order_id, site, field, old_value, new_value, user_id, source, order_version, at)
          select order_id, site, field, old_value, new_value, user_id, source, order_version, at
          from jsonb_to_recordset(?::jsonb) as r(order_id uuid, site text, field text, old_value jsonb,
            new_value jsonb, user_id text, source text, order_version bigint, at timestamptz)
-         where exists (select 1 from o)
-       ), x as (${outbox.sql} where exists (select 1 from o)
-       ), d as (${deadlines.sql} where exists (select 1 from o))
+         where r.order_id in (select id from o)
+       ), x as (${outbox.sql} where e.message_key in (select id::text from o)
+       ), d as (${deadlines.sql} where p.order_id in (select id from o))
        select id from o`,
-      [JSON.stringify(row), JSON.stringify(history), outbox.param, deadlines.param],
+      [JSON.stringify(rows), JSON.stringify(history), outbox.param, deadlines.param],
     );
-    if (inserted.length === 0) return undefined;
-    eventsCommitted(this.orm);
-    return view;
+    if (inserted.length > 0) eventsCommitted(this.orm);
+    return new Set(inserted.map((row) => row.id));
   }
 
   /** Writes the planned state, its history and its events; the row's version goes up by one. */
@@ -390,6 +456,14 @@ export class OrdersService {
   }
 }
 
+interface CreateRequest {
+  order: OrderJson;
+  caller: Caller;
+  ref: ReferenceData;
+  draft: DuplicateDraft;
+  traceHeaders: Record<string, string>;
+}
+
 interface DuplicateDraft {
   site: string;
   externalId?: string;
@@ -412,6 +486,10 @@ export function viewOf(ref: ReferenceData, order: OrderState, version: number): 
     totals: orderTotals(ref, order),
     version,
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function checkIdempotencyKey(key: string | undefined): string | undefined {

@@ -47,33 +47,38 @@ export class DeadlineScheduler {
   }
 
   /**
-   * The deadlines of a new order (which has none yet) as an INSERT to use as a data-modifying CTE in
-   * the statement that creates the order, with its one parameter; it ends in its FROM clause, so the
-   * caller may add a WHERE.
+   * The deadlines of new orders (which have none yet), each planned with the reference data its
+   * create saw, as an INSERT to use as a data-modifying CTE in the statement that creates the
+   * orders, with its one parameter; it ends in its FROM clause (alias p), so the caller may add a WHERE.
    */
-  insertForNewOrder(ref: ReferenceData, order: OrderState): { sql: string; param: string } {
+  insertForNewOrders(created: Array<{ ref: ReferenceData; order: OrderState }>): {
+    sql: string;
+    param: string;
+  } {
     return {
       sql: `insert into order_deadlines (key, order_id, kind, status, status_updated_at, due_at)
         select key, order_id, kind, status, status_updated_at, due_at from jsonb_to_recordset(?::jsonb)
           as p(key text, order_id uuid, kind text, status text, status_updated_at timestamptz, due_at timestamptz)`,
-      param: planned(ref, [order]),
+      param: JSON.stringify(created.flatMap(({ ref, order }) => plannedRows(ref, [order]))),
     };
   }
 }
 
 /** The planned deadlines of orders as the JSON rows the statements read. */
 function planned(ref: ReferenceData, orders: OrderState[]): string {
-  return JSON.stringify(
-    orders.flatMap((order) =>
-      planDeadlines(ref, order).map((d) => ({
-        key: d.key,
-        order_id: d.orderId,
-        kind: d.kind,
-        status: d.status,
-        status_updated_at: d.statusUpdatedAt.toISOString(),
-        due_at: d.dueAt.toISOString(),
-      })),
-    ),
+  return JSON.stringify(plannedRows(ref, orders));
+}
+
+function plannedRows(ref: ReferenceData, orders: OrderState[]) {
+  return orders.flatMap((order) =>
+    planDeadlines(ref, order).map((d) => ({
+      key: d.key,
+      order_id: d.orderId,
+      kind: d.kind,
+      status: d.status,
+      status_updated_at: d.statusUpdatedAt.toISOString(),
+      due_at: d.dueAt.toISOString(),
+    })),
   );
 }
 
