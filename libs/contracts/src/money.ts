@@ -47,3 +47,38 @@ export function multiplyMoney(a: Money, factor: number): Money {
 export function sumMoney(items: Money[], currency: string): Money {
   return items.reduce(addMoney, { amountMinor: 0, currency });
 }
+
+/** ISO 4217 currencies whose minor unit is not the hundredth; every other code has two decimals. */
+const MINOR_UNIT_DIGITS: Readonly<Record<string, number>> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
+};
+
+/** How many decimals a currency's amounts have (ISO 4217 minor unit): RUB 2, JPY 0, KWD 3. */
+export function currencyDigits(currency: string): number {
+  return MINOR_UNIT_DIGITS[currency] ?? 2;
+}

@@ -37,6 +37,7 @@ export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
   const delivery = o.delivery;
   return compact<OrderJson>({
     id: str(o.id),
+    numericId: Number(o.numericId) > 0 ? Number(o.numericId) : undefined,
     site: str(o.site),
     number: str(o.number),
     externalId: str(o.externalId),
@@ -121,6 +122,7 @@ export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
 export function orderToProto(o: OrderJson, field = 'order'): Order {
   return {
     id: o.id,
+    numericId: o.numericId,
     site: o.site,
     number: o.number,
     externalId: o.externalId,

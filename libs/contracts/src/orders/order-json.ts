@@ -10,6 +10,8 @@ export type CustomFieldValue = string | number | boolean | null;
  */
 export interface OrderJson {
   id?: string;
+  /** Output only: unique in the installation, increasing with creation (the {n} of the number). */
+  numericId?: number;
   site?: string;
   number?: string;
   externalId?: string;

@@ -191,6 +191,11 @@ function responseSchemas(): Record<string, Schema> {
   type Of<K extends keyof OrderJson> = NonNullable<OrderJson[K]>;
   const orderMembers: Members<OrderJson> = {
     id: string(),
+    numericId: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Unique in the installation, increasing with creation: the {n} of the number.',
+    },
     site: string('Site code.'),
     number: string('The order number, unique in its site.'),
     externalId: string('The id of the order in the system that sent it, unique in its site.'),

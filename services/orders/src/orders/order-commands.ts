@@ -50,6 +50,8 @@ export interface CommandContext {
 export interface NewOrderIdentity {
   id: string;
   number: string;
+  /** The {n} of the number: unique in the installation (absent in a dry run). */
+  numericId?: number;
 }
 
 /** Why a command is refused; the kind decides the error (see throwProblems). */
@@ -233,6 +235,7 @@ function buildAfter(
       {
         id: identity.id,
         number: identity.number,
+        numericId: identity.numericId,
         status: initial.code,
         statusUpdatedAt: ctx.now,
         createdAt: ctx.now,
@@ -323,7 +326,7 @@ function toPaymentState(p: PaymentInput, id: string): PaymentState {
 }
 
 type Fixed = Pick<OrderState, 'id' | 'number' | 'status' | 'statusUpdatedAt' | 'createdAt'> &
-  Partial<Pick<OrderState, 'cancelReason'>>;
+  Partial<Pick<OrderState, 'cancelReason' | 'numericId'>>;
 
 /** An OrderState from validated input plus the fields only the service sets. */
 function fromInput(
@@ -357,6 +360,7 @@ function fromInput(
   const d = input.delivery;
   return dropUndefined({
     id: fixed.id,
+    numericId: fixed.numericId,
     site: input.site,
     number: fixed.number,
     externalId: input.externalId,

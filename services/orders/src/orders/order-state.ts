@@ -6,6 +6,8 @@ import type { ContragentJson, Money } from '@openretail/contracts';
  */
 export interface OrderState {
   id: string;
+  /** Unique in the installation, increasing with creation: the {n} of the number. */
+  numericId?: number;
   site: string;
   number: string;
   externalId?: string;

@@ -8,6 +8,7 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
  */
 @Entity({ tableName: 'orders' })
 @Unique({ name: 'orders_site_number_uniq', properties: ['site', 'number'] })
+@Unique({ name: 'orders_numeric_id_uniq', properties: ['numericId'] })
 @Unique({ name: 'orders_site_external_id_uniq', properties: ['site', 'externalId'] })
 @Unique({ name: 'orders_site_idempotency_key_uniq', properties: ['site', 'idempotencyKey'] })
 @Index({ name: 'orders_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
@@ -19,6 +20,10 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
 export class Order {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
+
+  /** The {n} of the number, unique in the installation: the id of integrations that need a number. */
+  @Property({ type: new BigIntType('number') })
+  numericId!: number;
 
   @Property({ type: 'text' })
   site!: string;

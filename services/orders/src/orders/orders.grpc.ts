@@ -38,7 +38,7 @@ export class OrdersGrpcHandler {
         ),
       GetOrder: async (req) => toProto(await this.orders.get(keyOf(req.key), callerOf(req.caller))),
       ListOrders: async (req) => {
-        const { views, nextPageToken } = await this.orders.list(
+        const { views, nextPageToken, totalCount } = await this.orders.list(
           {
             sites: req.sites,
             statuses: req.statuses,
@@ -48,12 +48,20 @@ export class OrdersGrpcHandler {
             query: req.query || undefined,
             createdFrom: req.createdFrom ? dateFromTimestamp(req.createdFrom, 'createdFrom') : undefined,
             createdTo: req.createdTo ? dateFromTimestamp(req.createdTo, 'createdTo') : undefined,
+            ids: req.ids,
+            numericIds: req.numericIds.map(Number),
+            externalIds: req.externalIds,
+            numbers: req.numbers,
+            email: req.email || undefined,
+            afterNumericId: Number(req.afterNumericId) || undefined,
             pageSize: req.pageSize,
             pageToken: req.pageToken || undefined,
+            offset: req.offset || undefined,
+            countTotal: req.countTotal,
           },
           callerOf(req.caller),
         );
-        return { orders: views.map(toProto), nextPageToken: nextPageToken ?? '' };
+        return { orders: views.map(toProto), nextPageToken: nextPageToken ?? '', totalCount };
       },
       ListAttentionOrders: async (req) => {
         if (req.kind !== 'OVERDUE' && req.kind !== 'STALE')
@@ -90,12 +98,15 @@ export class OrdersGrpcHandler {
         };
       },
       ListOrderHistory: async (req) => {
-        const { entries, lastId } = await this.orders.history(
+        const { entries, lastId, totalCount } = await this.orders.history(
           {
             afterId: Number(req.afterId),
             orderId: req.orderId || undefined,
             sites: req.sites,
             limit: req.limit,
+            from: req.from ? dateFromTimestamp(req.from, 'from') : undefined,
+            to: req.to ? dateFromTimestamp(req.to, 'to') : undefined,
+            countTotal: req.countTotal,
           },
           callerOf(req.caller),
         );
@@ -112,6 +123,7 @@ export class OrdersGrpcHandler {
             at: timestampFromDate(e.at),
           })),
           lastId,
+          totalCount,
         };
       },
     };
@@ -136,10 +148,11 @@ function orderOf(order: ordersV1.Order__Output | null | undefined) {
 
 function keyOf(key: ordersV1.OrderKey__Output | null | undefined): OrderKey {
   if (key?.key === 'id' && key.id) return { id: key.id };
+  if (key?.key === 'numericId' && Number(key.numericId) > 0) return { numericId: Number(key.numericId) };
   if (key?.key === 'external' && key.external?.site && key.external.externalId) {
     return { site: key.external.site, externalId: key.external.externalId };
   }
-  throw ValidationError.field('key', 'give either id or site and externalId');
+  throw ValidationError.field('key', 'give id, numericId, or site and externalId');
 }
 
 function versionOf(version: string | undefined): number | undefined {

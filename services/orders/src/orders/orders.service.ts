@@ -35,7 +35,7 @@ import type { OrderState } from './order-state';
 import { OrderCommandKey } from './command-key.entity';
 import { Order } from './order.entity';
 
-export type OrderKey = { id: string } | { site: string; externalId: string };
+export type OrderKey = { id: string } | { site: string; externalId: string } | { numericId: number };
 
 /** An order as the service hands it out: plain data, never an entity. */
 export interface OrderView {
@@ -54,10 +54,20 @@ export interface OrderFilter {
   query?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Any of these orders, by id, numeric id, external id or number. */
+  ids?: string[];
+  numericIds?: number[];
+  externalIds?: string[];
+  numbers?: string[];
+  email?: string;
+  afterNumericId?: number;
   /** Only orders over their status time limit, or open for longer than their site's stale age. */
   attention?: AttentionKind;
   pageSize?: number;
   pageToken?: string;
+  /** Orders to skip, for page-numbered clients (not with pageToken). */
+  offset?: number;
+  countTotal?: boolean;
 }
 
 export interface HistoryQuery {
@@ -65,6 +75,10 @@ export interface HistoryQuery {
   orderId?: string;
   sites?: string[];
   limit?: number;
+  /** Entries recorded at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
+  countTotal?: boolean;
 }
 
 export interface CheckResult {
@@ -160,6 +174,7 @@ export class OrdersService {
         const identity = {
           id: newId(),
           number: (site?.orderNumberFormat ?? '{n}').replace('{n}', rows[0].next),
+          numericId: Number(rows[0].next),
         };
         const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
         planned.push({ i, request, plan, view: viewOf(ref, plan.after, 1) });
@@ -254,7 +269,10 @@ export class OrdersService {
   }
 
   /** Orders newest first, paged by (createdAt, id) so that new orders never shift a page. */
-  async list(filter: OrderFilter, caller: Caller): Promise<{ views: OrderView[]; nextPageToken?: string }> {
+  async list(
+    filter: OrderFilter,
+    caller: Caller,
+  ): Promise<{ views: OrderView[]; nextPageToken?: string; totalCount?: number }> {
     const ref = await this.referenceData.get();
     const pageSize = checkPageSize(filter.pageSize, 20, 100, 'pageSize');
     const and: FilterQuery<Order>[] = [{ site: { $in: this.readableSites(filter.sites, caller, ref) } }];
@@ -268,6 +286,14 @@ export class OrdersService {
     }
     if (filter.createdFrom) and.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter.createdTo) and.push({ createdAt: { $lt: filter.createdTo } });
+    const anyOf: FilterQuery<Order>[] = [];
+    if (filter.ids?.length) anyOf.push({ id: { $in: filter.ids.filter(isUuid) } });
+    if (filter.numericIds?.length) anyOf.push({ numericId: { $in: filter.numericIds } });
+    if (filter.externalIds?.length) anyOf.push({ externalId: { $in: filter.externalIds } });
+    if (filter.numbers?.length) anyOf.push({ number: { $in: filter.numbers } });
+    if (anyOf.length > 0) and.push({ $or: anyOf });
+    if (filter.email) and.push({ email: filter.email.trim().toLowerCase() });
+    if (filter.afterNumericId) and.push({ numericId: { $gt: filter.afterNumericId } });
     if (filter.attention) {
       const arms = attentionConditions(ref, filter.attention, new Date()).map((c) => ({
         ...(c.status ? { status: c.status } : {}),
@@ -278,6 +304,8 @@ export class OrdersService {
       // No status with a time limit: nothing can be overdue.
       and.push(arms.length > 0 ? { $or: arms } : { id: null });
     }
+    const offset = checkOffset(filter.offset, filter.pageToken);
+    const totalCount = filter.countTotal ? await this.orm.em.fork().count(Order, { $and: and }) : undefined;
     if (filter.pageToken) {
       const after = decodePageToken(filter.pageToken);
       and.push({
@@ -286,12 +314,17 @@ export class OrdersService {
     }
     const rows = await this.orm.em
       .fork()
-      .find(Order, { $and: and }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1 });
+      .find(
+        Order,
+        { $and: and },
+        { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1, offset },
+      );
     const page = rows.slice(0, pageSize);
     const last = page[page.length - 1];
     return {
       views: page.map((row) => viewOf(ref, fromDocument(row.document as OrderDocument), row.version)),
       nextPageToken: rows.length > pageSize ? encodePageToken(last.createdAt, last.id) : undefined,
+      totalCount,
     };
   }
 
@@ -311,10 +344,19 @@ export class OrdersService {
       await this.load(em, { id: query.orderId }, caller);
       where.orderId = query.orderId;
     }
+    if (query.from || query.to) {
+      where.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+    }
+    const totalCount = query.countTotal ? await em.count(OrderHistoryEntry, where) : undefined;
     const rows = await em.find(OrderHistoryEntry, where, { orderBy: { id: 'asc' }, limit });
     // Per order the cursor is exact (a row lock orders its writers); across orders gaps may still fill.
+    // (A time window skips ids, but only recent gaps hold a page back, so old windows read whole.)
     const entries = query.orderId ? rows : readableEntries(rows, query.afterId, new Date());
-    return { entries, lastId: entries.length > 0 ? entries[entries.length - 1].id : query.afterId };
+    return {
+      entries,
+      lastId: entries.length > 0 ? entries[entries.length - 1].id : query.afterId,
+      totalCount,
+    };
   }
 
   private context(ref: ReferenceData, caller: Caller): CommandContext {
@@ -337,10 +379,17 @@ export class OrdersService {
     if ('id' in key && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key.id)) {
       throw ValidationError.field('id', 'must be a UUID');
     }
-    const where = 'id' in key ? { id: key.id } : { site: key.site, externalId: key.externalId };
+    const where =
+      'id' in key
+        ? { id: key.id }
+        : 'numericId' in key
+          ? { numericId: key.numericId }
+          : { site: key.site, externalId: key.externalId };
     const row = await em.findOne(Order, where, lockMode ? { lockMode } : {});
     if (!row || !canAccessSite(caller, row.site)) {
-      throw new NotFoundError(`order ${'id' in key ? key.id : `${key.site}/${key.externalId}`} not found`);
+      const name =
+        'id' in key ? key.id : 'numericId' in key ? `#${key.numericId}` : `${key.site}/${key.externalId}`;
+      throw new NotFoundError(`order ${name} not found`);
     }
     return row;
   }
@@ -358,6 +407,7 @@ export class OrdersService {
     const rows = planned.map(({ request: { ref, draft }, plan: { after }, view }) => ({
       ...snakeCase(orderColumns(ref, after, view)),
       id: after.id,
+      numeric_id: after.numericId,
       site: after.site,
       number: after.number,
       currency: after.currency,
@@ -509,6 +559,15 @@ function checkPageSize(value: number | undefined, fallback: number, max: number,
     throw ValidationError.field(field, `must be from 1 to ${max}`);
   return value;
 }
+
+function checkOffset(offset: number | undefined, pageToken: string | undefined): number | undefined {
+  if (!offset) return undefined;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw ValidationError.field('offset', 'must be 0 or more');
+  if (pageToken) throw ValidationError.field('offset', 'give either offset or pageToken');
+  return offset;
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 function encodePageToken(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');

@@ -89,7 +89,29 @@ export const customFieldSchema = z
     message: 'a dictionary field needs at least one value',
   });
 
+/** An IANA time zone the runtime knows, e.g. Europe/Moscow. */
+const timeZoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone, e.g. Europe/Moscow');
+
+export const DEFAULT_TIME_ZONE = 'Europe/Moscow';
+
+/** Installation-wide settings. */
+export const settingsSchema = z.object({
+  /**
+   * The installation's time zone: the wall clock of its shops. Times are stored in UTC; integrations
+   * that write local times without an offset (the RetailCRM API) read and write them in this zone.
+   */
+  timeZone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+});
+
 export const referenceDataSchema = z.object({
+  settings: settingsSchema.default({ timeZone: DEFAULT_TIME_ZONE }),
   sites: z.array(siteSchema),
   statusGroups: z.array(statusGroupSchema),
   statuses: z.array(statusSchema),
