@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { APP_LOGGER, type Logger } from '@openretail/observability';
 import { SERVICE_CONFIG } from '@openretail/service-runtime';
@@ -6,20 +6,15 @@ import { AccessModule } from './access/access.module';
 import { HttpErrorFilter } from './http/error-filter';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrdersController } from './orders/orders.controller';
-import { ORDERS_CLIENT, createOrdersClient, type OrdersClient } from './orders/orders-client';
+import { OrdersClientModule } from './orders/orders-client.module';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
+import { RetailCrmV5Module } from './retailcrm-v5/retailcrm-v5.module';
 import type { GatewayConfig } from './service';
 
 @Module({
-  imports: [AccessModule, ReferenceDataModule],
+  imports: [AccessModule, ReferenceDataModule, OrdersClientModule, RetailCrmV5Module],
   controllers: [OrdersController, OpenApiController],
   providers: [
-    {
-      provide: ORDERS_CLIENT,
-      inject: [SERVICE_CONFIG],
-      useFactory: (config: GatewayConfig) =>
-        createOrdersClient(config.ORDERS_GRPC_URL, config.GRPC_DEADLINE_MS),
-    },
     {
       provide: APP_FILTER,
       inject: [APP_LOGGER, SERVICE_CONFIG],
@@ -28,10 +23,4 @@ import type { GatewayConfig } from './service';
     },
   ],
 })
-export class AppModule implements OnApplicationShutdown {
-  constructor(@Inject(ORDERS_CLIENT) private readonly orders: OrdersClient) {}
-
-  onApplicationShutdown(): void {
-    this.orders.close();
-  }
-}
+export class AppModule {}

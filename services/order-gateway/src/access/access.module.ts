@@ -56,6 +56,8 @@ import { UsersService } from './users/users.service';
     BootstrapAdminKey,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
+  // The RetailCRM API lists users too.
+  exports: [UsersService],
 })
 export class AccessModule implements OnApplicationShutdown {
   constructor(@Inject(LastUsedRecorder) private readonly lastUsed: LastUsedRecorder) {}

@@ -13,4 +13,4 @@ export {
   type ActingUser,
   type Principal,
 } from './principal';
-export { CurrentPrincipal, Public, RequirePermission } from './guard/decorators';
+export { AcceptApiKeyParameter, CurrentPrincipal, Public, RequirePermission } from './guard/decorators';

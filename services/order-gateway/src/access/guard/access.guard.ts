@@ -7,7 +7,7 @@ import type { Permission } from '../permissions';
 import { assertPermissions } from '../principal';
 import { RateLimitedError } from '../rate-limit/rate-limited.error';
 import { RateLimiter } from '../rate-limit/token-bucket';
-import { PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './decorators';
+import { API_KEY_PARAMETER, PUBLIC_ROUTE, REQUIRED_PERMISSIONS } from './decorators';
 import { setPrincipal } from './request-principal';
 
 /** Health and metrics come from the observability library: probes and scrapers carry no key. */
@@ -18,6 +18,16 @@ function isObservabilityRoute(route: string | undefined): boolean {
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
+};
+
+/** An `apiKey` query or (parsed form) body parameter, for the routes that accept one. */
+const apiKeyParameter = (request: FastifyRequest): string | undefined => {
+  for (const source of [request.query, request.body]) {
+    const value =
+      source && typeof source === 'object' ? (source as Record<string, unknown>).apiKey : undefined;
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
 };
 
 /**
@@ -41,8 +51,9 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     if (isObservabilityRoute(request.routeOptions.url)) return true;
 
+    const inParameter = this.reflector.getAllAndOverride<boolean>(API_KEY_PARAMETER, targets);
     const authenticated = await this.authenticator.authenticate({
-      apiKey: header(request, 'x-api-key'),
+      apiKey: header(request, 'x-api-key') ?? (inParameter ? apiKeyParameter(request) : undefined),
       authorization: header(request, 'authorization'),
     });
     const { rateLimit, lastUsedAt } = authenticated;

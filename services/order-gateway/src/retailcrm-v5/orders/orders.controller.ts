@@ -1,0 +1,488 @@
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { dateFromTimestamp, ordersV1, timestampFromDate } from '@openretail/grpc';
+import type { OrderJson, PaymentJson } from '@openretail/contracts';
+import { assertPermissions, CurrentPrincipal, RequirePermission, type Principal } from '../../access';
+import { callerOf } from '../../orders/caller';
+import { orderPatch } from '../../orders/order-requests';
+import { ORDERS_CLIENT, type OrdersClient } from '../../orders/orders-client';
+import { CompatController, renamingFields } from '../wire/compat-controller';
+import { formatCrmDateTime, parseCrmDateTime } from '../wire/dates';
+import { CompatError, describeFailure, type CrmErrors } from '../wire/errors';
+import {
+  byParam,
+  jsonListParam,
+  jsonObjectParam,
+  listParam,
+  numericId,
+  pageParams,
+  pagination,
+  paramsFromQuery,
+  stringParam,
+  type Params,
+} from '../wire/params';
+import { ReferenceSnapshot, type Reference } from '../wire/reference-snapshot';
+import { resolveSite } from '../wire/site';
+import { historyEntryToCrm } from './history-mapping';
+import { ordersFilterFromCrm } from './order-filters';
+import {
+  crmFieldName,
+  crmPaymentId,
+  editFromCrm,
+  orderFromCrm,
+  orderToCrm,
+  parseCrmPaymentId,
+  paymentFromCrm,
+  type CrmObject,
+  type MappingContext,
+} from './order-mapping';
+
+const fromProto = (o: ordersV1.Order__Output) => ordersV1.orderFromProto(o);
+const asParams = (body: unknown): Params => (body && typeof body === 'object' ? (body as Params) : {});
+/** A batch of RetailCRM's upload holds at most this many orders. */
+const UPLOAD_LIMIT = 50;
+
+/**
+ * RetailCRM API v5 orders: `/api/v5/orders...`. Each route translates the request into the same
+ * gRPC commands the native API uses and the answer back; the orders service applies every rule.
+ */
+@CompatController('v5/orders')
+export class CrmOrdersController {
+  constructor(
+    @Inject(ORDERS_CLIENT) private readonly orders: OrdersClient,
+    private readonly reference: ReferenceSnapshot,
+  ) {}
+
+  /** GET /api/v5/orders: filter[...], limit (20, 50, 100), page; newest first. */
+  @Get()
+  @RequirePermission('orders:read')
+  async list(@Query() raw: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = paramsFromQuery(raw);
+    const page = pageParams(params);
+    const ref = await this.reference.get();
+    const filter = ordersFilterFromCrm(params.filter, ref.data, ref.timeZone);
+    const res = await this.orders.call('ListOrders', {
+      caller: callerOf(principal),
+      ...filter,
+      pageSize: page.limit,
+      offset: (page.page - 1) * page.limit,
+      countTotal: true,
+    });
+    const ctx = contextOf(ref);
+    return {
+      success: true,
+      pagination: pagination(page, Number(res.totalCount)),
+      orders: res.orders.map((o) => orderToCrm(fromProto(o), ctx)),
+    };
+  }
+
+  /** GET /api/v5/orders/statuses?ids[]=..&externalIds[]=..: the status and group of each order. */
+  @Get('statuses')
+  @RequirePermission('orders:read')
+  async statuses(@Query() raw: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = paramsFromQuery(raw);
+    const ids = (listParam(params, 'ids') ?? []).map((id, i) => numericId(id, `ids[${i}]`));
+    const externalIds = listParam(params, 'externalIds') ?? [];
+    if (ids.length + externalIds.length === 0) throw CompatError.missing('ids');
+    if (ids.length + externalIds.length > 100)
+      throw CompatError.parameter('ids', 'at most 100 orders at a time');
+    const res = await this.orders.call('ListOrders', {
+      caller: callerOf(principal),
+      numericIds: ids,
+      externalIds,
+      pageSize: 100,
+    });
+    return {
+      success: true,
+      orders: res.orders.map((o) => {
+        const order = fromProto(o);
+        return {
+          id: order.numericId,
+          externalId: order.externalId,
+          status: order.status,
+          group: order.statusGroup,
+        };
+      }),
+    };
+  }
+
+  /**
+   * GET /api/v5/orders/history: changes after filter[sinceId] (oldest first), optionally within
+   * filter[startDate]..filter[endDate]. Page N is reached by following the cursor from page 1.
+   */
+  @Get('history')
+  @RequirePermission('orders:read')
+  async history(@Query() raw: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = paramsFromQuery(raw);
+    const page = pageParams(params);
+    const ref = await this.reference.get();
+    const filter = (params.filter && typeof params.filter === 'object' ? params.filter : {}) as Params;
+    const unsupported = Object.keys(filter).filter((k) => !['sinceId', 'startDate', 'endDate'].includes(k));
+    if (unsupported.length > 0) {
+      throw new CompatError(
+        400,
+        'Errors in the input parameters',
+        Object.fromEntries(
+          unsupported.map((k) => [`filter[${k}]`, 'this filter is not supported by this installation']),
+        ),
+      );
+    }
+    const sinceText = stringParam(filter, 'sinceId');
+    const sinceId = sinceText ? Number(sinceText) : 0;
+    if (!Number.isSafeInteger(sinceId) || sinceId < 0)
+      throw CompatError.parameter('filter[sinceId]', 'must be a whole number');
+    const window = (name: string, shiftMs: number) => {
+      const value = stringParam(filter, name);
+      if (!value) return undefined;
+      const at = parseCrmDateTime(value, ref.timeZone, `filter[${name}]`);
+      return timestampFromDate(new Date(at.getTime() + shiftMs));
+    };
+    const from = window('startDate', 0);
+    // endDate is inclusive, to the second.
+    const to = window('endDate', 1000);
+    const caller = callerOf(principal);
+    let cursor = sinceId;
+    let totalCount = 0;
+    let entries: ordersV1.HistoryEntry__Output[] = [];
+    for (let p = 1; p <= page.page; p++) {
+      const res = await this.orders.call('ListOrderHistory', {
+        caller,
+        afterId: cursor,
+        limit: page.limit,
+        from,
+        to,
+        countTotal: p === 1,
+      });
+      if (p === 1) totalCount = Number(res.totalCount);
+      entries = res.entries;
+      cursor = Number(res.lastId);
+      if (p < page.page && res.entries.length < page.limit) {
+        entries = [];
+        break;
+      }
+    }
+    const orderIds = [...new Set(entries.map((e) => e.orderId))];
+    const orders = orderIds.length
+      ? (await this.orders.call('ListOrders', { caller, ids: orderIds, pageSize: 100 })).orders.map(fromProto)
+      : [];
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    const ctx = contextOf(ref);
+    return {
+      success: true,
+      generatedAt: formatCrmDateTime(new Date(), ref.timeZone),
+      history: entries.map((e) =>
+        historyEntryToCrm(
+          {
+            id: Number(e.id),
+            orderId: e.orderId,
+            site: e.site,
+            field: e.field,
+            oldValue: JSON.parse(e.oldValue) as unknown,
+            newValue: JSON.parse(e.newValue) as unknown,
+            userId: e.userId || undefined,
+            source: e.source,
+            at: dateFromTimestamp(e.at, 'at'),
+          },
+          byId.get(e.orderId),
+          ctx,
+        ),
+      ),
+      pagination: pagination(page, totalCount),
+    };
+  }
+
+  /** POST /api/v5/orders/create: order=<json>, site. 201 with the new order's id and the order. */
+  @Post('create')
+  @HttpCode(201)
+  @RequirePermission('orders:write')
+  async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = asParams(body);
+    const input = jsonObjectParam(params, 'order');
+    const ref = await this.reference.get();
+    const order = await this.createOne(input, stringParam(params, 'site'), principal, ref);
+    return { success: true, id: order.numericId, order: orderToCrm(order, contextOf(ref)) };
+  }
+
+  /**
+   * POST /api/v5/orders/upload: orders=<json list> (at most 50), site. Each order is created on its
+   * own: the good ones are stored; with any failure the answer is 460 with `errors` by position.
+   */
+  @Post('upload')
+  @HttpCode(201)
+  @RequirePermission('orders:write')
+  async upload(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = asParams(body);
+    const list = jsonListParam(params, 'orders');
+    if (list.length === 0) throw CompatError.parameter('orders', 'must hold at least one order');
+    if (list.length > UPLOAD_LIMIT)
+      throw CompatError.parameter('orders', `at most ${UPLOAD_LIMIT} orders at a time`);
+    const ref = await this.reference.get();
+    const ctx = contextOf(ref);
+    const site = stringParam(params, 'site');
+    const uploadedOrders: { id?: number; externalId?: string }[] = [];
+    const orders: CrmObject[] = [];
+    const errors: CrmErrors = {};
+    for (const [i, raw] of list.entries()) {
+      try {
+        if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+          throw CompatError.parameter(`orders[${i}]`, 'must be an order object');
+        const order = await this.createOne(raw as CrmObject, site, principal, ref);
+        uploadedOrders.push({
+          id: order.numericId,
+          ...(order.externalId ? { externalId: order.externalId } : {}),
+        });
+        orders.push(orderToCrm(order, ctx));
+      } catch (e) {
+        const externalId = (raw as CrmObject | null)?.externalId;
+        const who = externalId === undefined ? '' : `Order externalId=${String(externalId)}: `;
+        errors[String(i)] = who + describeFailure(e, crmFieldName);
+      }
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new CompatError(uploadedOrders.length > 0 ? 460 : 400, 'Orders are loaded with errors', errors, {
+        uploadedOrders,
+        orders,
+      });
+    }
+    return { success: true, uploadedOrders, orders };
+  }
+
+  /** POST /api/v5/orders/fix-external-ids: orders=[{id, externalId}]: sets each order's externalId. */
+  @Post('fix-external-ids')
+  @HttpCode(200)
+  @RequirePermission('orders:write')
+  async fixExternalIds(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const pairs = jsonListParam(asParams(body), 'orders');
+    if (pairs.length === 0)
+      throw CompatError.parameter('orders', 'must hold at least one pair of id and externalId');
+    const errors: CrmErrors = {};
+    for (const [i, pair] of pairs.entries()) {
+      try {
+        const p = (pair ?? {}) as CrmObject;
+        const id = numericId(p.id as string | number, `orders[${i}].id`);
+        const externalId =
+          typeof p.externalId === 'string' || typeof p.externalId === 'number' ? String(p.externalId) : '';
+        if (!externalId) throw CompatError.parameter(`orders[${i}].externalId`, 'is required');
+        await this.orders.call('UpdateOrder', {
+          caller: callerOf(principal),
+          key: { numericId: id },
+          order: { externalId },
+          updateMask: { paths: ['externalId'] },
+        });
+      } catch (e) {
+        errors[String(i)] = describeFailure(e, crmFieldName);
+      }
+    }
+    if (Object.keys(errors).length > 0)
+      throw new CompatError(400, 'External ids are fixed with errors', errors);
+    return { success: true };
+  }
+
+  /** POST /api/v5/orders/payments/create: payment=<json> naming its order ({id} or {externalId}), site. */
+  @Post('payments/create')
+  @HttpCode(201)
+  @RequirePermission('orders:payments')
+  async createPayment(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = asParams(body);
+    const payment = jsonObjectParam(params, 'payment');
+    const ref = await this.reference.get();
+    const target = (payment.order ?? {}) as CrmObject;
+    const key: ordersV1.OrderKey =
+      target.id !== undefined
+        ? { numericId: numericId(target.id as string | number, 'payment.order.id') }
+        : target.externalId !== undefined
+          ? {
+              external: {
+                site: resolveSite(principal, stringParam(params, 'site'), ref.data),
+                externalId: String(target.externalId),
+              },
+            }
+          : (() => {
+              throw CompatError.parameter('payment.order', 'name the order by id or externalId');
+            })();
+    const caller = callerOf(principal);
+    const order = fromProto(await this.orders.call('GetOrder', { caller, key }));
+    const input = paymentFromCrm(payment, order.currency ?? 'XXX', contextOf(ref));
+    const updated = fromProto(
+      await renamingFields(crmFieldName, () =>
+        this.orders.call('AddPayment', {
+          caller,
+          key: { id: order.id },
+          payment: ordersV1.paymentToProto(input),
+          idempotencyKey: `gw-${randomUUID()}`,
+        }),
+      ),
+    );
+    const added = updated.payments?.[updated.payments.length - 1];
+    return { success: true, id: crmPaymentId(updated, added?.id ?? '') };
+  }
+
+  /** POST /api/v5/orders/payments/{id}/edit: payment=<json> with the fields to change; by=id. */
+  @Post('payments/:id/edit')
+  @HttpCode(200)
+  @RequirePermission('orders:payments')
+  async editPayment(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const params = asParams(body);
+    if (byParam(params) !== 'id') {
+      throw CompatError.parameter('by', 'payments have no externalId here: edit them by=id');
+    }
+    const payment = jsonObjectParam(params, 'payment');
+    const { orderNumericId, paymentId } = paymentKey(id);
+    const ref = await this.reference.get();
+    const caller = callerOf(principal);
+    const order = fromProto(
+      await this.orders.call('GetOrder', { caller, key: { numericId: orderNumericId } }),
+    );
+    const fields = paymentFromCrm(payment, order.currency ?? 'XXX', contextOf(ref));
+    const mask = Object.keys(fields);
+    if (mask.length === 0)
+      throw CompatError.parameter('payment', 'name at least one of type, status, amount, paidAt');
+    await renamingFields(crmFieldName, () =>
+      this.orders.call('UpdatePayment', {
+        caller,
+        key: { id: order.id },
+        payment: { ...ordersV1.paymentToProto(fields as PaymentJson), id: paymentId },
+        updateMask: { paths: mask },
+      }),
+    );
+    return { success: true, id };
+  }
+
+  /** POST /api/v5/orders/payments/{id}/delete. */
+  @Post('payments/:id/delete')
+  @HttpCode(200)
+  @RequirePermission('orders:payments')
+  async deletePayment(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const { orderNumericId, paymentId } = paymentKey(id);
+    await this.orders.call('DeletePayment', {
+      caller: callerOf(principal),
+      key: { numericId: orderNumericId },
+      paymentId,
+    });
+    return { success: true };
+  }
+
+  /** GET /api/v5/orders/{externalId}?by=externalId|id&site=: one order. */
+  @Get(':id')
+  @RequirePermission('orders:read')
+  async get(@Param('id') id: string, @Query() raw: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = paramsFromQuery(raw);
+    const ref = await this.reference.get();
+    const order = await this.find(id, params, principal, ref);
+    return { success: true, order: orderToCrm(order, contextOf(ref)) };
+  }
+
+  /**
+   * POST /api/v5/orders/{externalId}/edit: order=<json> with the fields to change, by, site. A
+   * `status` in it is a status change along the matrix, made after the other changes.
+   */
+  @Post(':id/edit')
+  @HttpCode(200)
+  @RequirePermission('orders:write')
+  async edit(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = asParams(body);
+    const input = jsonObjectParam(params, 'order');
+    const ref = await this.reference.get();
+    const ctx = contextOf(ref);
+    const current = await this.find(id, params, principal, ref);
+    const edit = editFromCrm(input, current, byParam(params));
+    let order = current;
+    if (Object.keys(edit.patch).length > 0) {
+      order = await renamingFields(crmFieldName, async () => {
+        const { order: changes, mask } = orderPatch(edit.patch);
+        return fromProto(
+          await this.orders.call('UpdateOrder', {
+            caller: callerOf(principal),
+            key: { id: current.id },
+            order: ordersV1.orderToProto(changes),
+            updateMask: { paths: mask },
+            expectedVersion: current.version,
+          }),
+        );
+      });
+    }
+    if (edit.status && edit.status !== order.status) order = await this.changeStatus(order, edit, principal);
+    return { success: true, id: order.numericId, order: orderToCrm(order, ctx) };
+  }
+
+  /** The order a path names: by externalId (on the site) or by id. */
+  private async find(id: string, params: Params, principal: Principal, ref: Reference): Promise<OrderJson> {
+    const by = byParam(params);
+    const site = stringParam(params, 'site');
+    const key: ordersV1.OrderKey =
+      by === 'id'
+        ? { numericId: numericId(id, 'id') }
+        : { external: { site: resolveSite(principal, site, ref.data), externalId: id } };
+    const order = fromProto(await this.orders.call('GetOrder', { caller: callerOf(principal), key }));
+    if (by === 'id' && site && order.site !== site) throw CompatError.notFound();
+    return order;
+  }
+
+  /** Creates one RetailCRM order, then moves it to the status it names (RetailCRM sets both at once). */
+  private async createOne(
+    input: CrmObject,
+    siteParam: string | undefined,
+    principal: Principal,
+    ref: Reference,
+  ) {
+    const site = resolveSite(
+      principal,
+      siteParam ?? (typeof input.site === 'string' ? input.site : undefined),
+      ref.data,
+    );
+    const currency = ref.data.sites.find((s) => s.code === site)?.currency;
+    const crm = orderFromCrm(input, site, currency, contextOf(ref));
+    const created = fromProto(
+      await renamingFields(crmFieldName, () =>
+        this.orders.call('CreateOrder', {
+          caller: callerOf(principal),
+          order: ordersV1.orderToProto(crm.order),
+          idempotencyKey: `gw-${randomUUID()}`,
+        }),
+      ),
+    );
+    if (!crm.status || crm.status === created.status) return created;
+    try {
+      return await this.changeStatus(created, crm, principal);
+    } catch (e) {
+      throw new CompatError(
+        400,
+        `Order ${created.number} is created, but its status could not be set to '${crm.status}': ${describeFailure(e, crmFieldName)}`,
+        undefined,
+        { id: created.numericId, order: orderToCrm(created, contextOf(ref)) },
+      );
+    }
+  }
+
+  private async changeStatus(
+    order: OrderJson,
+    change: { status?: string; cancelReason?: string },
+    principal: Principal,
+  ) {
+    assertPermissions(principal, ['orders:status']);
+    return fromProto(
+      await this.orders.call('ChangeOrderStatus', {
+        caller: callerOf(principal),
+        key: { id: order.id },
+        status: change.status,
+        cancelReason: change.cancelReason,
+        expectedVersion: order.version,
+        idempotencyKey: `gw-${randomUUID()}`,
+      }),
+    );
+  }
+}
+
+function contextOf(ref: Reference): MappingContext {
+  return { timeZone: ref.timeZone };
+}
+
+function paymentKey(id: string) {
+  const key = parseCrmPaymentId(id);
+  if (!key) throw CompatError.notFound('Payment not found');
+  return key;
+}
