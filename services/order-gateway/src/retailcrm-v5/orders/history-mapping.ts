@@ -124,7 +124,8 @@ export function historyEntryToCrm(
   };
   if (entry.field === 'created') {
     // The order as it was created, with the ids it has now.
-    const created = { ...(entry.newValue as OrderJson), ...compact(ref) } as OrderJson;
+    const { id: numericId, ...names } = ref;
+    const created = { ...(entry.newValue as OrderJson), ...compact({ numericId, ...names }) } as OrderJson;
     return {
       ...base,
       created: true,
