@@ -6,6 +6,7 @@
 //   node tools/bench/create-orders.mjs [--url http://127.0.0.1:8080] [--api-key KEY | --admin-key KEY]
 //     [--steps 1,8,16,32,64,128] [--duration 10] [--warmup 5] [--pid-dir .run/services]
 //     [--kafka-pid-file .run/kafka/pid] [--orders-db postgres://postgres@127.0.0.1:5432/openretail_orders]
+//     [--pg-admin postgres://postgres@127.0.0.1:5432/postgres] [--pg-databases 'openretail_%']
 //
 // Each step keeps `concurrency` requests in flight (closed loop) for --duration seconds after one
 // uncounted second of ramp-up; a --warmup before the first step lets JIT, pools and caches settle.
@@ -18,7 +19,8 @@
 //
 // CPU: from /proc/<pid>/stat of the services named by --pid-dir (<name>.pid, as npm start writes
 // them), the Kafka mock, every PostgreSQL process (the whole server: other databases' work counts
-// too) and this script itself. `cores` is CPU seconds per second (2.00 = both cores of this machine
+// too), the backends of the platform's own databases (pg-platform: the PostgreSQL work of this
+// platform alone, when others use the same server; needs --pg-admin) and this script itself. `cores` is CPU seconds per second (2.00 = both cores of this machine
 // busy); `ms/order` is CPU milliseconds per created order.
 import { Buffer } from 'node:buffer';
 import console from 'node:console';
@@ -44,6 +46,8 @@ const { values } = parseArgs({
     'pid-dir': { type: 'string', default: '.run/services' },
     'kafka-pid-file': { type: 'string', default: '.run/kafka/pid' },
     'orders-db': { type: 'string' },
+    'pg-admin': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'pg-databases': { type: 'string', default: 'openretail_%' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -210,7 +214,12 @@ function watchedProcesses() {
   }
   const kafkaPid = readPid(values['kafka-pid-file']);
   if (kafkaPid) watched.set('kafka-mock', () => cpuSeconds(kafkaPid) ?? 0);
-  if (postgresPids().length > 0) watched.set('postgres', postgresCpu);
+  if (postgresPids().length > 0) {
+    watched.set('postgres', postgresCpu);
+    watched.set('pg-platform', () =>
+      platformBackends.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+    );
+  }
   watched.set('bench', () => {
     const { user, system } = process.cpuUsage();
     return (user + system) / 1e6;
@@ -263,6 +272,27 @@ function snapshot(watched) {
   return { at: Date.now(), machine: machineCpu(), each: new Map([...watched].map(([n, f]) => [n, f()])) };
 }
 
+// ---------------------------------------------------------------- PostgreSQL backends of the platform
+
+/** Backends connected to the platform's databases; read before each step (pools keep them open). */
+let platformBackends = [];
+async function readPlatformBackends() {
+  const { Client } = createRequire(join(process.cwd(), 'package.json'))('pg');
+  const admin = new Client({ connectionString: values['pg-admin'], application_name: 'bench' });
+  try {
+    await admin.connect();
+    const { rows } = await admin.query('select pid from pg_stat_activity where datname like $1', [
+      values['pg-databases'],
+    ]);
+    platformBackends = rows.map((r) => r.pid);
+  } catch (error) {
+    console.error(`bench: cannot list the platform's PostgreSQL backends: ${error.message}`);
+    platformBackends = [];
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
 // ---------------------------------------------------------------- outbox backlog (optional)
 
 let ordersDb;
@@ -305,6 +335,7 @@ console.log(
   '\nconcurrency  orders/s   p50 ms   p95 ms   p99 ms   max ms  errors  machine cores busy  outbox backlog',
 );
 for (const concurrency of steps) {
+  await readPlatformBackends();
   const countFrom = Date.now() + RAMP_MS;
   const until = countFrom + durationS * 1000;
   let before;
