@@ -9,3 +9,7 @@ export * from './events/registry';
 export * from './errors';
 export * from './orders/order-input';
 export * from './orders/order-json';
+export * from './custom-fields';
+export * from './customers/customer-input';
+export * from './customers/customer-json';
+export * from './parse-input';

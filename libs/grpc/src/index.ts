@@ -40,3 +40,4 @@ export type {
 } from './types';
 export * as commonV1 from './common-v1';
 export * as ordersV1 from './orders-v1';
+export * as customersV1 from './customers-v1';

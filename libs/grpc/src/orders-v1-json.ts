@@ -1,35 +1,24 @@
-import type { CustomFieldValue, Money, OrderJson, PaymentJson } from '@openretail/contracts';
+import type { OrderJson, PaymentJson } from '@openretail/contracts';
 import type { Order, Order__Output } from './generated/openretail/orders/v1/Order';
 import type { Payment, Payment__Output } from './generated/openretail/orders/v1/Payment';
-import type { CustomFieldValue as CustomFieldValueProto } from './generated/openretail/orders/v1/CustomFieldValue';
-import type { CustomFieldValue__Output } from './generated/openretail/orders/v1/CustomFieldValue';
-import type { Money__Output } from './generated/openretail/common/v1/Money';
-import type { Timestamp__Output } from './generated/google/protobuf/Timestamp';
-import { dateFromTimestamp, moneyFromProto, moneyToProto, timestampFromDate } from './money';
+import { moneyFromProto, moneyToProto } from './money';
+import {
+  compact,
+  customFieldsIn,
+  customFieldsOut,
+  moneyIn as money,
+  moneyOut as out,
+  nonEmpty,
+  str,
+  timeIn as time,
+  timeOut as ts,
+} from './proto-values';
 
 /**
  * The one translation between the public order JSON (OrderJson) and openretail.orders.v1.Order,
- * used both ways by the gateway and the orders service. proto3 has no "absent" for strings, so an
- * empty string is absent; money without a currency is absent.
+ * used both ways by the gateway and the orders service (empty strings and currency-less money are
+ * absent, see proto-values.ts).
  */
-
-const str = (s: string | null | undefined) => (s ? s : undefined);
-const money = (m: Money__Output | null | undefined, field: string): Money | undefined =>
-  m && m.currency ? moneyFromProto(m, field) : undefined;
-const time = (t: Timestamp__Output | null | undefined, field: string) =>
-  t ? dateFromTimestamp(t, field).toISOString() : undefined;
-const out = (m: Money | undefined, field: string) => (m ? moneyToProto(m, field) : undefined);
-const ts = (iso: string | undefined) => (iso ? timestampFromDate(new Date(iso)) : undefined);
-
-/** Drops undefined members so that JSON and deep equality see only what is set. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function nonEmpty<T extends object>(value: T): T | undefined {
-  const c = compact(value);
-  return Object.keys(c).length > 0 ? c : undefined;
-}
 
 export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
   const customer = o.customer;
@@ -102,9 +91,7 @@ export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
     customerComment: str(o.customerComment),
     managerComment: str(o.managerComment),
     tags: o.tags,
-    customFields: Object.fromEntries(
-      Object.entries(o.customFields).map(([code, value]) => [code, customFieldFromProto(value)]),
-    ),
+    customFields: customFieldsIn(o.customFields),
     totals: o.totals?.total
       ? {
           items: moneyFromProto(o.totals.items, `${field}.totals.items`),
@@ -152,11 +139,7 @@ export function orderToProto(o: OrderJson, field = 'order'): Order {
     customerComment: o.customerComment,
     managerComment: o.managerComment,
     tags: o.tags,
-    customFields:
-      o.customFields &&
-      Object.fromEntries(
-        Object.entries(o.customFields).map(([code, value]) => [code, customFieldToProto(value)]),
-      ),
+    customFields: customFieldsOut(o.customFields),
     totals: o.totals && {
       items: moneyToProto(o.totals.items),
       total: moneyToProto(o.totals.total),
@@ -181,18 +164,4 @@ export function paymentFromProto(p: Payment__Output, field = 'payment'): Payment
 
 export function paymentToProto(p: PaymentJson, field = 'payment'): Payment {
   return { ...p, amount: out(p.amount, `${field}.amount`), paidAt: ts(p.paidAt) };
-}
-
-function customFieldFromProto(value: CustomFieldValue__Output): CustomFieldValue {
-  if (value.kind === 'text') return value.text ?? '';
-  if (value.kind === 'number') return value.number ?? 0;
-  if (value.kind === 'flag') return value.flag ?? false;
-  return null;
-}
-
-function customFieldToProto(value: CustomFieldValue): CustomFieldValueProto {
-  if (typeof value === 'string') return { text: value };
-  if (typeof value === 'number') return { number: value };
-  if (typeof value === 'boolean') return { flag: value };
-  return {};
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from './customers.module';
 
-/** Customer profiles, deduplication and segments grow here; for now the service records contacts from orders. */
-@Module({})
+/** Customer profiles; deduplication and segments grow next to them. */
+@Module({ imports: [CustomersModule] })
 export class AppModule {}

@@ -1,4 +1,6 @@
+import { env, type ConfigOf } from '@openretail/config';
 import { OrderCreatedV1 } from '@openretail/contracts';
+import { customersV1, grpcClientConfig } from '@openretail/grpc';
 import type { ServiceDefinition } from '@openretail/service-runtime';
 import { CustomerContact } from './contacts/customer-contact.entity';
 import { recordOrderContact } from './contacts/record-order-contact';
@@ -8,11 +10,19 @@ import { CustomerHistoryEntry } from './history/customer-history.entity';
 import { CustomerNote } from './notes/customer-note.entity';
 import { Customer } from './profiles/customer.entity';
 
-export const customersServiceDefinition: ServiceDefinition = {
+const customersConfig = {
+  /** The orders service, for the reference data (sites, their phone regions, custom field definitions). */
+  ORDERS_GRPC_URL: env.hostPort('127.0.0.1:50051'),
+  ...grpcClientConfig,
+};
+export type CustomersConfig = ConfigOf<typeof customersConfig>;
+
+export const customersServiceDefinition: ServiceDefinition<typeof customersConfig> = {
   name: 'customers',
   defaultHttpPort: 3002,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   module: () => require('./app.module').AppModule,
+  config: customersConfig,
   database: {
     entities: [
       CustomerContact,
@@ -26,6 +36,26 @@ export const customersServiceDefinition: ServiceDefinition = {
     serviceDir: __dirname,
   },
   kafka: { outbox: true },
+  grpc: {
+    defaultPort: 50052,
+    services: (app) => {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { CustomersGrpcHandler } =
+        require('./profiles/customers.grpc') as typeof import('./profiles/customers.grpc');
+      const { CorporateCustomersGrpcHandler } =
+        require('./corporate/corporate.grpc') as typeof import('./corporate/corporate.grpc');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      return [
+        {
+          definition: customersV1.customersService(),
+          implementation: {
+            ...app.get(CustomersGrpcHandler).implementation(),
+            ...app.get(CorporateCustomersGrpcHandler).implementation(),
+          },
+        },
+      ];
+    },
+  },
   consumers: () => [
     {
       groupId: 'customers.order-contacts',

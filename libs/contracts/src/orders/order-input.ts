@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { currencySchema } from '../money';
+import { dateSchema, phoneSchema, requisitesFields, text } from '../input-fields';
 
 /**
  * The writable fields of an order as callers send them (public JSON and, after mapping, gRPC).
@@ -12,13 +13,6 @@ export const codeSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a code of lowercase letters, digits, - and _ (at most 64)');
 
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .transform((v) => (v === '' ? undefined : v));
-
 const minorUnits = z
   .number({ error: 'must be a number' })
   .int('must be an integer number of minor units')
@@ -29,11 +23,6 @@ const nonNegativeAmount = z.object({
   amountMinor: minorUnits.refine((n) => n >= 0, 'must not be negative'),
   currency: currencySchema,
 });
-
-const phoneSchema = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number');
 
 export const customerInputSchema = z.strictObject({
   customerId: text(100).optional(),
@@ -46,24 +35,10 @@ export const customerInputSchema = z.strictObject({
 });
 
 export const CONTRAGENT_TYPES = ['individual', 'legal-entity'] as const;
-const digits = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(new RegExp(`^[0-9]{${min},${max}}$`), `must be ${min === max ? min : `${min} to ${max}`} digits`);
-
 export const contragentInputSchema = z
   .strictObject({
     type: z.enum(CONTRAGENT_TYPES, { error: 'must be individual or legal-entity' }).default('individual'),
-    legalName: text(500).optional(),
-    inn: z.union([digits(10, 10), digits(12, 12)], { error: 'must be 10 or 12 digits' }).optional(),
-    kpp: digits(9, 9).optional(),
-    ogrn: z.union([digits(13, 13), digits(15, 15)], { error: 'must be 13 or 15 digits' }).optional(),
-    legalAddress: text(1000).optional(),
-    bank: text(500).optional(),
-    bik: digits(9, 9).optional(),
-    bankAccount: digits(20, 20).optional(),
-    corrAccount: digits(20, 20).optional(),
+    ...requisitesFields,
   })
   .superRefine((c, ctx) => {
     if (c.type === 'legal-entity' && !c.legalName) {
@@ -90,7 +65,6 @@ export const itemInputSchema = z.strictObject({
   status: codeSchema.optional(),
 });
 
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 
 export const deliveryInputSchema = z

@@ -1,20 +1,8 @@
 import { z } from 'zod';
 import { ValidationError, uuidSchema } from '@openretail/contracts';
 
-/**
- * The input parsed by the schema, or a ValidationError naming every offending field; each unknown
- * field is named too. No body counts as an empty object, so every required field is named.
- */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'is not a known field' }))
-      : [issue],
-  );
-  throw ValidationError.fromZod({ issues });
-}
+/** The input parsed by the schema, or a ValidationError naming every offending (and every unknown) field. */
+export { parseInput } from '@openretail/contracts';
 
 /** A resource id from the path: a UUID. */
 export function parseId(id: string): string {
