@@ -87,9 +87,78 @@ export const CorporateCustomerUpdatedV1 = corporateEvent('corporate.updated', {
   changedFields: z.array(z.string()).min(1),
 });
 
+/**
+ * How an order came to point at its customer: the order named the profile (`named`), identity
+ * resolution attached it to an existing profile (`matched`) or made a new one for it (`created`; with
+ * `suggestionIds` when possible duplicates were filed for a manager), or a merge moved it to the
+ * survivor (`merged`) and its undo back (`merge-undone`).
+ */
+export const ORDER_LINK_DECISIONS = ['named', 'matched', 'created', 'merged', 'merge-undone'] as const;
+export type OrderLinkDecision = (typeof ORDER_LINK_DECISIONS)[number];
+
+/**
+ * An order's customer was set or changed by the customers service. Every change of an order's link
+ * (resolution, a merge, its undo) is one of these, keyed by the ORDER id (aggregate "order-link"):
+ * the changes of one order reach consumers in the order they happened, whatever profiles they
+ * involve. Customer metrics and segments count the order for `customerId` from then on (and no
+ * longer for `previousCustomerId`). The orders service applies it only while the order still points
+ * at `previousCustomerId` (absent: at none), so a manager's own change in between is kept.
+ */
+export const CustomerOrderLinkedV1 = defineEvent({
+  type: 'customer.order-linked',
+  version: 1,
+  topic: TOPICS.customerEvents,
+  aggregateType: 'order-link',
+  payload: z.object({
+    orderId: z.string().uuid(),
+    site: z.string().min(1),
+    customerId: z.string().uuid(),
+    previousCustomerId: z.string().uuid().optional(),
+    decision: z.enum(ORDER_LINK_DECISIONS),
+    /** The match weight (log2 odds) of a `matched` or `created` decision against the best candidate. */
+    weight: z.number().optional(),
+    /** Possible duplicates filed for a manager with this decision. */
+    suggestionIds: z.array(z.string().uuid()).optional(),
+    /** The merge that moved the order (`merged`, `merge-undone`). */
+    mergeId: z.string().uuid().optional(),
+    actor: actorSchema,
+  }),
+});
+export type CustomerOrderLinkedPayload = z.infer<typeof CustomerOrderLinkedV1.payload>;
+
+/**
+ * Profiles merged into a survivor (`customer`, after the merge), which now holds their contacts,
+ * notes and orders; the merged profiles stay as tombstones pointing at it. `linkedOrderIds` are the
+ * orders the customers service moved, each with its own customer.order-linked; consumers holding
+ * other references to a merged profile move them to the survivor.
+ */
+export const CustomerMergedV1 = customerEvent('customer.merged', {
+  mergeId: z.string().uuid(),
+  survivorId: z.string().uuid(),
+  mergedIds: z.array(z.string().uuid()).min(1),
+  linkedOrderIds: z.array(z.string().uuid()),
+});
+export type CustomerMergedPayload = z.infer<typeof CustomerMergedV1.payload>;
+
+/**
+ * A merge undone: the survivor (`customer`) and the merged profiles (`restored`) are back as they
+ * were before it, and the orders it moved point at their profiles again (`restoredOrders`, each with
+ * its own customer.order-linked).
+ */
+export const CustomerMergeUndoneV1 = customerEvent('customer.merge-undone', {
+  mergeId: z.string().uuid(),
+  survivorId: z.string().uuid(),
+  restored: z.array(customerSummarySchema).min(1),
+  restoredOrders: z.array(z.object({ orderId: z.string().uuid(), customerId: z.string().uuid() })),
+});
+export type CustomerMergeUndonePayload = z.infer<typeof CustomerMergeUndoneV1.payload>;
+
 export const CUSTOMER_EVENTS: readonly EventDefinition<unknown>[] = [
   CustomerCreatedV1,
   CustomerUpdatedV1,
+  CustomerOrderLinkedV1,
+  CustomerMergedV1,
+  CustomerMergeUndoneV1,
   CorporateCustomerCreatedV1,
   CorporateCustomerUpdatedV1,
 ] as EventDefinition<unknown>[];
