@@ -104,7 +104,17 @@ export class DedupJob {
   ) {
     this.index = new BlockingIndex(records, model.config);
     const tf = options.tf ?? termFrequencies(countTermFrequencies(records));
-    this.ctx = { tf, phoneHolders: (phone) => this.index.holders(`p:${phone}`) };
+    // Each shared phone is looked up in the index once: a family's phone is compared many times.
+    const holders = new Map<string, number>();
+    const phoneHolders = (phone: string) => {
+      let n = holders.get(phone);
+      if (n === undefined) {
+        n = this.index.holders(`p:${phone}`);
+        holders.set(phone, n);
+      }
+      return n;
+    };
+    this.ctx = { tf, phoneHolders };
   }
 
   async scan(options: ScanOptions = {}): Promise<ScanReport> {

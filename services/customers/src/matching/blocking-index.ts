@@ -83,8 +83,8 @@ export class BlockingIndex {
     }
   }
 
-  /** How many records hold the key (0 when none). */
-  holders(key: string): number {
+  /** The first position in `order` of the key's block, or -1 when no record holds it. */
+  private find(key: string): number {
     const h = hashKey(key);
     let lo = 0;
     let hi = this.order.length;
@@ -93,9 +93,30 @@ export class BlockingIndex {
       if (this.hash[this.order[mid]] < h) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === this.order.length || this.hash[this.order[lo]] !== h) return 0;
-    const slot = this.order[lo];
+    return lo < this.order.length && this.hash[this.order[lo]] === h ? lo : -1;
+  }
+
+  /** How many records hold the key (0 when none). */
+  holders(key: string): number {
+    const at = this.find(key);
+    if (at < 0) return 0;
+    const slot = this.order[at];
     return this.blockEnd[slot] - this.blockStart[slot];
+  }
+
+  /**
+   * The records holding the key, in input order; none when the block is over maxBlockSize. The
+   * in-memory twin of the service's `select customer_id from keys where site = $1 and key = $2`.
+   */
+  recordsWithKey(key: string): number[] {
+    const at = this.find(key);
+    if (at < 0) return [];
+    const slot = this.order[at];
+    if (!this.usable(slot)) return [];
+    const out: number[] = [];
+    for (let x = this.blockStart[slot]; x < this.blockEnd[slot]; x++)
+      out.push(this.slotRecord[this.order[x]]);
+    return out;
   }
 
   private usable(slot: number): boolean {

@@ -9,6 +9,7 @@ export const FIELD_LEVELS = {
   firstName: ['exact', 'alias', 'fuzzy-high', 'fuzzy-low', 'initial', 'different'],
   lastName: ['exact', 'fuzzy-high', 'fuzzy-low', 'different'],
   patronymic: ['exact', 'fuzzy-high', 'fuzzy-low', 'different'],
+  sex: ['exact', 'different'],
   company: ['exact', 'fuzzy-high', 'fuzzy-low', 'different'],
   phone: ['exact', 'one-edit', 'different'],
   email: ['exact', 'fuzzy', 'different'],
@@ -87,7 +88,7 @@ const l = (m: number, u: number): LevelProbabilities => ({ m, u });
  * A site with other data should re-estimate them: see MATCHING.md.
  */
 export const DEFAULT_MATCH_CONFIG: MatchConfig = {
-  thresholds: { autoMerge: 12, suggest: 4 },
+  thresholds: { autoMerge: 6, suggest: 2 },
   priorMatchProbability: 1e-6,
   similarity: { high: 0.92, low: 0.85 },
   fields: {
@@ -111,6 +112,7 @@ export const DEFAULT_MATCH_CONFIG: MatchConfig = {
       'fuzzy-low': l(0.02, 0.01),
       different: l(0.02, 0.955),
     },
+    sex: { exact: l(0.995, 0.5), different: l(0.005, 0.5) },
     company: {
       exact: l(0.8, 0.0001),
       'fuzzy-high': l(0.12, 0.001),
@@ -118,7 +120,7 @@ export const DEFAULT_MATCH_CONFIG: MatchConfig = {
       different: l(0.04, 0.989),
     },
     phone: { exact: l(0.75, 1e-6), 'one-edit': l(0.02, 1e-5), different: l(0.23, 0.99999) },
-    email: { exact: l(0.6, 1e-7), fuzzy: l(0.05, 1e-5), different: l(0.35, 0.99999) },
+    email: { exact: l(0.6, 1e-7), fuzzy: l(0.04, 1e-3), different: l(0.36, 0.999) },
     birthday: { exact: l(0.96, 5e-5), close: l(0.03, 0.001), different: l(0.01, 0.999) },
     city: { exact: l(0.9, 0.05), fuzzy: l(0.04, 0.002), different: l(0.06, 0.948) },
     address: {
@@ -131,7 +133,7 @@ export const DEFAULT_MATCH_CONFIG: MatchConfig = {
     taxId: { exact: l(0.98, 1e-7), different: l(0.02, 0.9999999) },
     type: { exact: l(0.999, 0.9), different: l(0.001, 0.1) },
   },
-  contradictions: ['firstName', 'patronymic', 'birthday', 'taxId', 'type'],
+  contradictions: ['firstName', 'patronymic', 'sex', 'company', 'birthday', 'taxId', 'type'],
   termFrequency: { firstName: true, lastName: true, minU: 1e-5 },
   sharedPhone: { freeHolders: 3 },
   blocking: { keys: [...BLOCKING_KEY_KINDS], maxBlockSize: 100 },

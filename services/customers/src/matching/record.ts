@@ -1,7 +1,7 @@
 import { normaliseAddress } from './normalise/address';
 import { normaliseEmail } from './normalise/email';
 import { normaliseBirthday, normaliseTaxId } from './normalise/identifiers';
-import { normaliseCompanyName, normaliseName } from './normalise/name';
+import { inferSex, normaliseCompanyName, normaliseName, type Sex } from './normalise/name';
 import { normalisePhone, type Region } from './normalise/phone';
 
 export type CustomerType = 'individual' | 'legal';
@@ -16,6 +16,8 @@ export interface MatchRecord {
   firstName?: string;
   lastName?: string;
   patronymic?: string;
+  /** As the profile states it; inferred from the names when absent. */
+  sex?: 'male' | 'female';
   /** Legal entities: the company name, legal form and quotes allowed («Ромашка», ООО "Ромашка"). */
   companyName?: string;
   phones?: readonly string[];
@@ -43,6 +45,8 @@ export interface NormalisedRecord {
   firstIsInitial?: boolean;
   last?: string;
   patronymic?: string;
+  /** Stated, or inferred from the patronymic, a known first name or the surname ending. */
+  sex?: Sex;
   company?: string;
   /** E.164, without duplicates. */
   phones: string[];
@@ -81,28 +85,29 @@ function collect(
  */
 export function normaliseRecord(record: MatchRecord, options: NormaliseOptions): NormalisedRecord {
   const region = options.defaultRegion;
-  const out: NormalisedRecord = {
+  const type = record.type ?? 'individual';
+  const name = normaliseName(record.firstName, record.lastName, record.patronymic);
+  const sex = record.sex === 'male' ? 'm' : record.sex === 'female' ? 'f' : inferSex(name);
+  const address = normaliseAddress(record.address, record.city);
+  // Every property is set, in one order, absent ones to undefined (which JSON leaves out): records
+  // of one shape keep the scoring code monomorphic, which a batch over a million of them feels.
+  return {
     id: record.id,
     site: record.site,
-    type: record.type ?? 'individual',
+    type,
+    first: name.first,
+    firstIsInitial: name.firstIsInitial,
+    last: name.last,
+    patronymic: name.patronymic,
+    sex: type === 'individual' ? sex : undefined,
+    company: normaliseCompanyName(record.companyName),
     phones: collect(record.phones, (p) => normalisePhone(p, region)),
     emails: collect(record.emails, normaliseEmail),
+    city: address.city,
+    street: address.street,
+    house: address.house,
+    flat: address.flat,
+    birthday: normaliseBirthday(record.birthday),
+    taxId: normaliseTaxId(record.taxId, region),
   };
-  const name = normaliseName(record.firstName, record.lastName, record.patronymic);
-  if (name.first !== undefined) out.first = name.first;
-  if (name.firstIsInitial) out.firstIsInitial = true;
-  if (name.last !== undefined) out.last = name.last;
-  if (name.patronymic !== undefined) out.patronymic = name.patronymic;
-  const company = normaliseCompanyName(record.companyName);
-  if (company !== undefined) out.company = company;
-  const address = normaliseAddress(record.address, record.city);
-  if (address.city !== undefined) out.city = address.city;
-  if (address.street !== undefined) out.street = address.street;
-  if (address.house !== undefined) out.house = address.house;
-  if (address.flat !== undefined) out.flat = address.flat;
-  const birthday = normaliseBirthday(record.birthday);
-  if (birthday !== undefined) out.birthday = birthday;
-  const taxId = normaliseTaxId(record.taxId, region);
-  if (taxId !== undefined) out.taxId = taxId;
-  return out;
 }

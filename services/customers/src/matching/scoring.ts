@@ -2,7 +2,7 @@ import { withinOneEdit } from './compare/edits';
 import { jaroWinkler } from './compare/jaro-winkler';
 import { FIELD_LEVELS, FIELD_NAMES, type FieldLevel, type FieldName, type MatchConfig } from './match-config';
 import { splitEmail } from './normalise/email';
-import { areNameVariants } from './normalise/name';
+import { areNameVariants, isKnownFirstName, looksLikeSurname } from './normalise/name';
 import type { NormalisedRecord } from './record';
 
 export type Decision = 'auto-merge' | 'suggest' | 'distinct';
@@ -90,16 +90,66 @@ export interface Evaluation {
   contradictions: number;
 }
 
-type Sink = FieldContribution[] | undefined;
+/**
+ * The running sum of one comparison, and, when explaining, every field's contribution. Values are
+ * passed as arguments, never wrapped in objects, so the batch job's millions of comparisons allocate
+ * nothing but this.
+ */
+class Tally {
+  total: number;
+  contradictions = 0;
 
-function similarityLevel(s: number, model: MatchModel): 'fuzzy-high' | 'fuzzy-low' | 'different' {
-  const { high, low } = model.config.similarity;
-  return s >= high ? 'fuzzy-high' : s >= low ? 'fuzzy-low' : 'different';
+  constructor(
+    prior: number,
+    readonly sink: FieldContribution[] | undefined,
+  ) {
+    this.total = prior;
+  }
+
+  add(
+    field: FieldName,
+    level: FieldLevel,
+    weight: number,
+    a?: string,
+    b?: string,
+    similarity?: number,
+    note?: string,
+  ): void {
+    this.total += weight;
+    if (level === 'different') this.contradictions |= BIT[field];
+    if (this.sink === undefined) return;
+    const c: FieldContribution = { field, level, weight };
+    if (a !== undefined) c.a = a;
+    if (b !== undefined) c.b = b;
+    if (similarity !== undefined) c.similarity = similarity;
+    if (note !== undefined) c.note = note;
+    this.sink.push(c);
+  }
+
+  missing(field: FieldName): void {
+    this.sink?.push({ field, level: 'missing', weight: 0 });
+  }
 }
 
 /**
- * Scores a pair field by field. The core of every decision: the batch job calls it without a sink
- * (no allocation), explanations with one (every field's contribution pushed to it).
+ * The fuzzy level of two different names. One typed letter off (dropped, doubled, swapped, a
+ * neighbour key) is at least "fuzzy-low" even when Jaro-Winkler is below `low`, as it is for short
+ * names (Илья / Иья): a typo must not read as a contradiction.
+ */
+function similarityLevel(
+  s: number,
+  x: string,
+  y: string,
+  model: MatchModel,
+): 'fuzzy-high' | 'fuzzy-low' | 'different' {
+  const { high, low } = model.config.similarity;
+  if (s >= high) return 'fuzzy-high';
+  return s >= low || (x.length >= 4 && y.length >= 4 && withinOneEdit(x, y)) ? 'fuzzy-low' : 'different';
+}
+
+/**
+ * Scores a pair field by field. The core of every decision: the batch job calls it without a sink,
+ * explanations with one (every field's contribution pushed to it, missing fields included).
  */
 export function evaluate(
   a: NormalisedRecord,
@@ -107,129 +157,175 @@ export function evaluate(
   model: MatchModel,
   ctx: ScoringContext,
   out: Evaluation,
-  sink?: Sink,
+  sink?: FieldContribution[],
 ): Evaluation {
   const w = model.weights;
-  let total = model.prior;
-  let contradictions = 0;
-  const add = (
-    field: FieldName,
-    level: FieldLevel | 'missing',
-    weight: number,
-    extra?: Partial<FieldContribution>,
-  ) => {
-    total += weight;
-    if (level === 'different') contradictions |= BIT[field];
-    if (sink !== undefined) sink.push({ field, level, weight, ...extra });
-  };
-  const missing = (field: FieldName) => {
-    if (sink !== undefined) sink.push({ field, level: 'missing', weight: 0 });
-  };
+  const t = new Tally(model.prior, sink);
 
-  if (a.type !== b.type) add('type', 'different', w.type.different, { a: a.type, b: b.type });
-  else add('type', 'exact', w.type.exact);
+  if (a.type === b.type) t.add('type', 'exact', w.type.exact);
+  else t.add('type', 'different', w.type.different, a.type, b.type);
 
-  // Names: the first and last names may be swapped on one side (typed into the wrong fields).
-  let bFirst = b.first;
-  let bLast = b.last;
-  let swapped = false;
-  if (a.first !== undefined && a.last !== undefined && bFirst !== undefined && bLast !== undefined) {
-    if (a.first !== bFirst || a.last !== bLast) {
-      const straight = jaroWinkler(a.first, bFirst) + jaroWinkler(a.last, bLast);
-      const crossed = jaroWinkler(a.first, bLast) + jaroWinkler(a.last, bFirst);
-      if (crossed > straight + 0.05) {
-        [bFirst, bLast] = [bLast, bFirst];
-        swapped = true;
-      }
-    }
-  }
-  const swapNote = swapped ? { note: 'first and last name swapped on one side' } : undefined;
-  compareFirstName(a, b, bFirst, model, ctx, add, swapNote, missing);
-  compareLastName(a.last, bLast, model, ctx, add, swapNote, missing);
-  compareNames('patronymic', a.patronymic, b.patronymic, model, add, missing);
-  compareNames('company', a.company, b.company, model, add, missing);
-  comparePhones(a.phones, b.phones, model, ctx, add, missing);
-  compareEmails(a.emails, b.emails, model, add, missing);
+  compareNames(a, b, model, ctx, t);
+  compareText('patronymic', a.patronymic, b.patronymic, model, t);
+  if (a.sex === undefined || b.sex === undefined) t.missing('sex');
+  else if (a.sex === b.sex) t.add('sex', 'exact', w.sex.exact, a.sex, b.sex);
+  else t.add('sex', 'different', w.sex.different, a.sex, b.sex);
+  compareText('company', a.company, b.company, model, t);
+  comparePhones(a.phones, b.phones, model, ctx, t);
+  compareEmails(a.emails, b.emails, model, t);
 
-  if (a.birthday === undefined || b.birthday === undefined) missing('birthday');
-  else if (a.birthday === b.birthday)
-    add('birthday', 'exact', w.birthday.exact, { a: a.birthday, b: b.birthday });
+  if (a.birthday === undefined || b.birthday === undefined) t.missing('birthday');
+  else if (a.birthday === b.birthday) t.add('birthday', 'exact', w.birthday.exact, a.birthday, b.birthday);
   else {
     const level = datesClose(a.birthday, b.birthday) ? 'close' : 'different';
-    add('birthday', level, w.birthday[level], { a: a.birthday, b: b.birthday });
+    t.add('birthday', level, w.birthday[level], a.birthday, b.birthday);
   }
 
-  if (a.city === undefined || b.city === undefined) missing('city');
-  else if (a.city === b.city) add('city', 'exact', w.city.exact, { a: a.city, b: b.city });
+  if (a.city === undefined || b.city === undefined) t.missing('city');
+  else if (a.city === b.city) t.add('city', 'exact', w.city.exact, a.city, b.city);
   else {
     const s = jaroWinkler(a.city, b.city);
     const level = s >= model.config.similarity.high ? 'fuzzy' : 'different';
-    add('city', level, w.city[level], { a: a.city, b: b.city, similarity: s });
+    t.add('city', level, w.city[level], a.city, b.city, s);
   }
 
-  compareAddress(a, b, model, add, missing);
+  compareAddress(a, b, model, t);
 
-  if (a.taxId === undefined || b.taxId === undefined) missing('taxId');
-  else {
-    const level = a.taxId === b.taxId ? 'exact' : 'different';
-    add('taxId', level, w.taxId[level], { a: a.taxId, b: b.taxId });
-  }
+  if (a.taxId === undefined || b.taxId === undefined) t.missing('taxId');
+  else if (a.taxId === b.taxId) t.add('taxId', 'exact', w.taxId.exact, a.taxId, b.taxId);
+  else t.add('taxId', 'different', w.taxId.different, a.taxId, b.taxId);
 
-  out.weight = total;
-  out.contradictions = contradictions & model.contradictionMask;
+  out.weight = t.total;
+  out.contradictions = t.contradictions & model.contradictionMask;
   return out;
 }
 
-type Add = (
-  field: FieldName,
-  level: FieldLevel | 'missing',
-  weight: number,
-  extra?: Partial<FieldContribution>,
-) => void;
+function similarity(x: string | undefined, y: string | undefined): number {
+  return x === undefined || y === undefined ? 0 : x === y ? 1 : jaroWinkler(x, y);
+}
 
-/** log2(m / f) for an exact name of relative frequency f, when term frequencies are known. */
-function tfWeight(model: MatchModel, m: number, f: number | undefined): number | undefined {
-  if (f === undefined) return undefined;
+/**
+ * log2(m / f) for an exact name of relative frequency f, when term frequencies are known. f is the
+ * larger of the name's shares as a first and as a last name: names are compared across the fields
+ * when swapped, and a value common in either is common.
+ */
+function tfWeight(
+  model: MatchModel,
+  m: number,
+  tf: TermFrequencies | undefined,
+  key: string,
+): number | undefined {
+  if (tf === undefined) return undefined;
+  const f = Math.max(tf.firstName(key) ?? 0, tf.lastName(key) ?? 0);
   return log2(m / Math.max(f, model.config.termFrequency.minU));
 }
 
-function compareFirstName(
+/**
+ * Which record, if any, has its first and last names the other way round (typed into each other's
+ * fields, or a full name split the wrong way): a strong cross match (a.first ≈ b.last or
+ * a.last ≈ b.first) better than the straight comparison. Of the two cross pairs, the one that looks
+ * more like surnames is the last-name pair, which tells which side is turned; the first names are
+ * then still compared as first names, so the first-name contradiction still protects families.
+ */
+function swappedSide(
   a: NormalisedRecord,
   b: NormalisedRecord,
-  bFirst: string | undefined,
   model: MatchModel,
   ctx: ScoringContext,
-  add: Add,
-  note: Partial<FieldContribution> | undefined,
-  missing: (f: FieldName) => void,
+): 0 | 1 | 2 {
+  if (a.first === b.first && a.last === b.last) return 0;
+  const crossFirst = similarity(a.first, b.last);
+  const crossLast = similarity(a.last, b.first);
+  if (Math.max(crossFirst, crossLast) < model.config.similarity.high) return 0;
+  if (crossFirst + crossLast <= similarity(a.first, b.first) + similarity(a.last, b.last) + 0.05) return 0;
+  const crossFirstSurnames = surnameLikeness(a.first, ctx) + surnameLikeness(b.last, ctx);
+  const crossLastSurnames = surnameLikeness(a.last, ctx) + surnameLikeness(b.first, ctx);
+  // a.first and b.last are the surnames: a is turned; otherwise b is.
+  return crossFirstSurnames >= crossLastSurnames ? 1 : 2;
+}
+
+/** +1 when a name reads as a surname, -1 as a first name, 0 when it cannot tell (or is absent). */
+function surnameLikeness(key: string | undefined, ctx: ScoringContext): number {
+  if (key === undefined) return 0;
+  if (isKnownFirstName(key)) return -1;
+  if (looksLikeSurname(key)) return 1;
+  const asFirst = ctx.tf?.firstName(key) ?? 0;
+  const asLast = ctx.tf?.lastName(key) ?? 0;
+  return asLast > asFirst ? 1 : asFirst > asLast ? -1 : 0;
+}
+
+function compareNames(
+  a: NormalisedRecord,
+  b: NormalisedRecord,
+  model: MatchModel,
+  ctx: ScoringContext,
+  t: Tally,
+): void {
+  const side = swappedSide(a, b, model, ctx);
+  const note = side === 0 ? undefined : `first and last name swapped in ${side === 1 ? 'a' : 'b'}`;
+  const firstA = side === 1 ? a.last : a.first;
+  const lastA = side === 1 ? a.first : a.last;
+  const firstB = side === 2 ? b.last : b.first;
+  const lastB = side === 2 ? b.first : b.last;
+  // An initial is only ever in a first-name field that stayed one.
+  const initialA = side !== 1 && a.firstIsInitial === true;
+  const initialB = side !== 2 && b.firstIsInitial === true;
+  compareFirstName(firstA, firstB, initialA, initialB, model, ctx, t, note);
+  compareLastName(lastA, lastB, model, ctx, t, note);
+}
+
+function compareFirstName(
+  x: string | undefined,
+  y: string | undefined,
+  initialX: boolean,
+  initialY: boolean,
+  model: MatchModel,
+  ctx: ScoringContext,
+  t: Tally,
+  note: string | undefined,
 ): void {
   const w = model.weights.firstName;
-  const x = a.first;
-  const y = bFirst;
-  if (x === undefined || y === undefined) return missing('firstName');
-  // After a swap b's first name is its last-name field, which is never an initial.
-  const yInitial = bFirst === b.first && b.firstIsInitial === true;
-  const values = { a: x, b: y, ...note };
-  if (a.firstIsInitial || yInitial) {
-    const [short, long] = a.firstIsInitial ? [x, y] : [y, x];
-    const level = long.startsWith(short) ? 'initial' : 'different';
-    return add('firstName', level, w[level], values);
+  if (x === undefined || y === undefined) return t.missing('firstName');
+  if (initialX || initialY) {
+    const matches = initialX ? y.startsWith(x) : x.startsWith(y);
+    const level = matches ? 'initial' : 'different';
+    return t.add('firstName', level, w[level], x, y, undefined, note);
   }
   if (x === y) {
     const tf = model.config.termFrequency.firstName
-      ? tfWeight(model, model.config.fields.firstName.exact.m, ctx.tf?.firstName(x))
+      ? tfWeight(model, model.config.fields.firstName.exact.m, ctx.tf, x)
       : undefined;
-    return add(
+    return t.add(
       'firstName',
       'exact',
       tf ?? w.exact,
-      tf === undefined ? values : { ...values, note: 'term frequency' },
+      x,
+      y,
+      undefined,
+      tf === undefined ? note : joinNotes(note, 'term frequency'),
     );
   }
-  if (areNameVariants(x, y)) return add('firstName', 'alias', w.alias, values);
+  if (areNameVariants(x, y)) return t.add('firstName', 'alias', w.alias, x, y, undefined, note);
+  // Two different names the engine knows are two names, however alike (Aleksey / Aleksandr,
+  // Aleksandr / Aleksandra): only a name it does not know may be a typo of the other.
+  if (isKnownFirstName(x) && isKnownFirstName(y)) {
+    return t.add(
+      'firstName',
+      'different',
+      w.different,
+      x,
+      y,
+      undefined,
+      joinNotes(note, 'two different known names'),
+    );
+  }
   const s = jaroWinkler(x, y);
-  const level = similarityLevel(s, model);
-  add('firstName', level, w[level], { ...values, similarity: s });
+  const level = similarityLevel(s, x, y, model);
+  t.add('firstName', level, w[level], x, y, s, note);
+}
+
+function joinNotes(a: string | undefined, b: string): string {
+  return a === undefined ? b : `${a}; ${b}`;
 }
 
 function compareLastName(
@@ -237,43 +333,43 @@ function compareLastName(
   y: string | undefined,
   model: MatchModel,
   ctx: ScoringContext,
-  add: Add,
-  note: Partial<FieldContribution> | undefined,
-  missing: (f: FieldName) => void,
+  t: Tally,
+  note: string | undefined,
 ): void {
   const w = model.weights.lastName;
-  if (x === undefined || y === undefined) return missing('lastName');
-  const values = { a: x, b: y, ...note };
+  if (x === undefined || y === undefined) return t.missing('lastName');
   if (x === y) {
     const tf = model.config.termFrequency.lastName
-      ? tfWeight(model, model.config.fields.lastName.exact.m, ctx.tf?.lastName(x))
+      ? tfWeight(model, model.config.fields.lastName.exact.m, ctx.tf, x)
       : undefined;
-    return add(
+    return t.add(
       'lastName',
       'exact',
       tf ?? w.exact,
-      tf === undefined ? values : { ...values, note: 'term frequency' },
+      x,
+      y,
+      undefined,
+      tf === undefined ? note : joinNotes(note, 'term frequency'),
     );
   }
   const s = jaroWinkler(x, y);
-  const level = similarityLevel(s, model);
-  add('lastName', level, w[level], { ...values, similarity: s });
+  const level = similarityLevel(s, x, y, model);
+  t.add('lastName', level, w[level], x, y, s, note);
 }
 
-function compareNames(
+function compareText(
   field: 'patronymic' | 'company',
   x: string | undefined,
   y: string | undefined,
   model: MatchModel,
-  add: Add,
-  missing: (f: FieldName) => void,
+  t: Tally,
 ): void {
   const w = model.weights[field];
-  if (x === undefined || y === undefined) return missing(field);
-  if (x === y) return add(field, 'exact', w.exact, { a: x, b: y });
+  if (x === undefined || y === undefined) return t.missing(field);
+  if (x === y) return t.add(field, 'exact', w.exact, x, y);
   const s = jaroWinkler(x, y);
-  const level = similarityLevel(s, model);
-  add(field, level, w[level], { a: x, b: y, similarity: s });
+  const level = similarityLevel(s, x, y, model);
+  t.add(field, level, w[level], x, y, s);
 }
 
 function comparePhones(
@@ -281,57 +377,47 @@ function comparePhones(
   ys: readonly string[],
   model: MatchModel,
   ctx: ScoringContext,
-  add: Add,
-  missing: (f: FieldName) => void,
+  t: Tally,
 ): void {
   const w = model.weights.phone;
-  if (xs.length === 0 || ys.length === 0) return missing('phone');
-  let close: number = -1;
+  if (xs.length === 0 || ys.length === 0) return t.missing('phone');
+  let closeI = -1;
   let closeJ = -1;
   for (let i = 0; i < xs.length; i++) {
     for (let j = 0; j < ys.length; j++) {
       if (xs[i] === ys[j]) {
-        let weight = w.exact;
         const holders = ctx.phoneHolders?.(xs[i]) ?? 0;
         const free = model.config.sharedPhone.freeHolders;
-        if (holders > free) {
-          weight -= log2(holders / free);
-          return add('phone', 'exact', weight, { a: xs[i], b: ys[j], note: `held by ${holders} records` });
-        }
-        return add('phone', 'exact', weight, { a: xs[i], b: ys[j] });
+        if (holders <= free) return t.add('phone', 'exact', w.exact, xs[i], ys[j]);
+        const weight = w.exact - log2(holders / free);
+        return t.add('phone', 'exact', weight, xs[i], ys[j], undefined, `held by ${holders} records`);
       }
-      if (close < 0 && xs[i].length === ys[j].length && withinOneEdit(xs[i], ys[j])) {
-        close = i;
+      if (closeI < 0 && xs[i].length === ys[j].length && withinOneEdit(xs[i], ys[j])) {
+        closeI = i;
         closeJ = j;
       }
     }
   }
-  if (close >= 0) return add('phone', 'one-edit', w['one-edit'], { a: xs[close], b: ys[closeJ] });
-  add('phone', 'different', w.different, { a: xs[0], b: ys[0] });
+  if (closeI >= 0) return t.add('phone', 'one-edit', w['one-edit'], xs[closeI], ys[closeJ]);
+  t.add('phone', 'different', w.different, xs[0], ys[0]);
 }
 
-function compareEmails(
-  xs: readonly string[],
-  ys: readonly string[],
-  model: MatchModel,
-  add: Add,
-  missing: (f: FieldName) => void,
-): void {
+function compareEmails(xs: readonly string[], ys: readonly string[], model: MatchModel, t: Tally): void {
   const w = model.weights.email;
-  if (xs.length === 0 || ys.length === 0) return missing('email');
-  let fuzzy = -1;
+  if (xs.length === 0 || ys.length === 0) return t.missing('email');
+  let fuzzyI = -1;
   let fuzzyJ = -1;
   for (let i = 0; i < xs.length; i++) {
     for (let j = 0; j < ys.length; j++) {
-      if (xs[i] === ys[j]) return add('email', 'exact', w.exact, { a: xs[i], b: ys[j] });
-      if (fuzzy < 0 && emailsClose(xs[i], ys[j], model.config.similarity.high)) {
-        fuzzy = i;
+      if (xs[i] === ys[j]) return t.add('email', 'exact', w.exact, xs[i], ys[j]);
+      if (fuzzyI < 0 && emailsClose(xs[i], ys[j], model.config.similarity.high)) {
+        fuzzyI = i;
         fuzzyJ = j;
       }
     }
   }
-  if (fuzzy >= 0) return add('email', 'fuzzy', w.fuzzy, { a: xs[fuzzy], b: ys[fuzzyJ] });
-  add('email', 'different', w.different, { a: xs[0], b: ys[0] });
+  if (fuzzyI >= 0) return t.add('email', 'fuzzy', w.fuzzy, xs[fuzzyI], ys[fuzzyJ]);
+  t.add('email', 'different', w.different, xs[0], ys[0]);
 }
 
 /** Same mailbox name at another provider, or a near-identical name at the same one. */
@@ -342,37 +428,35 @@ function emailsClose(x: string, y: string, high: number): boolean {
   return dx === dy && jaroWinkler(lx, ly) >= high;
 }
 
-/** One typed digit off or transposed, or day and month swapped. */
+/** One typed digit off or transposed, or day and month swapped (both "YYYY-MM-DD"). */
 export function datesClose(x: string, y: string): boolean {
   if (withinOneEdit(x, y)) return true;
-  // "YYYY-MM-DD": the same year with month and day exchanged.
+  for (let i = 0; i < 4; i++) if (x.charCodeAt(i) !== y.charCodeAt(i)) return false;
   return (
-    x.slice(0, 4) === y.slice(0, 4) && x.slice(5, 7) === y.slice(8, 10) && x.slice(8, 10) === y.slice(5, 7)
+    x.charCodeAt(5) === y.charCodeAt(8) &&
+    x.charCodeAt(6) === y.charCodeAt(9) &&
+    x.charCodeAt(8) === y.charCodeAt(5) &&
+    x.charCodeAt(9) === y.charCodeAt(6)
   );
 }
 
-function compareAddress(
-  a: NormalisedRecord,
-  b: NormalisedRecord,
-  model: MatchModel,
-  add: Add,
-  missing: (f: FieldName) => void,
-): void {
+function compareAddress(a: NormalisedRecord, b: NormalisedRecord, model: MatchModel, t: Tally): void {
   const w = model.weights.address;
-  if (a.street === undefined || b.street === undefined) return missing('address');
-  const values = { a: addressText(a), b: addressText(b) };
+  if (a.street === undefined || b.street === undefined) return t.missing('address');
+  const explain = t.sink !== undefined;
+  const ta = explain ? addressText(a) : undefined;
+  const tb = explain ? addressText(b) : undefined;
   const sameHouse = a.house !== undefined && a.house === b.house;
   if (a.street === b.street) {
-    if (!sameHouse) return add('address', 'street', w.street, values);
+    if (!sameHouse) return t.add('address', 'street', w.street, ta, tb);
     if (a.flat !== undefined && b.flat !== undefined && a.flat !== b.flat) {
-      return add('address', 'same-building', w['same-building'], values);
+      return t.add('address', 'same-building', w['same-building'], ta, tb);
     }
-    return add('address', 'exact', w.exact, values);
+    return t.add('address', 'exact', w.exact, ta, tb);
   }
   const s = jaroWinkler(a.street, b.street);
-  if (sameHouse && s >= model.config.similarity.high)
-    return add('address', 'fuzzy', w.fuzzy, { ...values, similarity: s });
-  add('address', 'different', w.different, { ...values, similarity: s });
+  if (sameHouse && s >= model.config.similarity.high) return t.add('address', 'fuzzy', w.fuzzy, ta, tb, s);
+  t.add('address', 'different', w.different, ta, tb, s);
 }
 
 function addressText(r: NormalisedRecord): string {

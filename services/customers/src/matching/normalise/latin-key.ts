@@ -38,7 +38,7 @@ const FOLD_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/c(?!h)/g, 'k'], // Victor / Viktor, Nicolai / Nikolay
   [/[iy]+a/g, 'ya'], // Мария (mariya) / Maria / Mariia; -skaya / -skaia
   [/[iy]+u/g, 'yu'], // Юлия / Iuliia / Yulia
-  [/[iy]+o/g, 'e'], // Алёна: Alyona / Aljona / Alena; Фёдор / Fyodor / Fedor
+  [/yo/g, 'e'], // Алёна: Alyona / Aljona / Alena; Фёдор / Fyodor / Fedor (not "io": Ниолай is a typo)
   [/[iy]+e/g, 'e'], // Yevgeniy / Evgeniy; Solovyev / Soloviev / Соловьев
   [/([^aeiou])yi/g, '$1i'], // Ilyin / Il'in / Ильин
   [/([aeiou])[iy]+$/g, '$1y'], // Nikolai / Nikolay; Sergei / Sergey
@@ -80,6 +80,21 @@ export function transliterate(raw: string): string {
  * separators ("Nizhny Novgorod" and "Нижний-Новгород" give one key).
  */
 export function latinKey(raw: string): string {
+  let key = cache.get(raw);
+  if (key === undefined) {
+    key = computeLatinKey(raw);
+    // Names, cities and streets repeat: a million records hold a few hundred thousand distinct
+    // words. Emptied when full rather than tracking recency: cheap, and refilled by what is frequent.
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(raw, key);
+  }
+  return key;
+}
+
+const CACHE_LIMIT = 200_000;
+const cache = new Map<string, string>();
+
+function computeLatinKey(raw: string): string {
   let out = '';
   for (const part of raw.split(SEPARATORS)) {
     let s = transliterate(part);

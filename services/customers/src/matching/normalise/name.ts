@@ -9,66 +9,52 @@ export interface NormalisedName {
   patronymic?: string;
 }
 
-// Russian diminutives a customer may type instead of the full first name. Stored as canonical keys,
-// so every spelling of either side matches. A diminutive shared by a male and a female name (Саша,
-// Женя, Валя) lists both.
-const DIMINUTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['Александр', ['Саша', 'Шура', 'Саня', 'Алекс']],
-  ['Александра', ['Саша', 'Шура']],
-  ['Алексей', ['Алёша', 'Лёша', 'Лёха']],
-  ['Анатолий', ['Толя']],
-  ['Андрей', ['Андрюша']],
-  ['Анна', ['Аня', 'Анюта']],
-  ['Анастасия', ['Настя']],
-  ['Борис', ['Боря']],
-  ['Валентин', ['Валя']],
-  ['Валентина', ['Валя']],
-  ['Василий', ['Вася']],
-  ['Виктор', ['Витя']],
-  ['Виктория', ['Вика']],
-  ['Владимир', ['Вова', 'Володя']],
-  ['Владислав', ['Влад']],
-  ['Вячеслав', ['Слава']],
-  ['Галина', ['Галя']],
-  ['Георгий', ['Жора', 'Гоша']],
-  ['Григорий', ['Гриша']],
-  ['Дмитрий', ['Дима', 'Митя']],
-  ['Евгений', ['Женя']],
-  ['Евгения', ['Женя']],
-  ['Екатерина', ['Катя']],
-  ['Елена', ['Лена']],
-  ['Елизавета', ['Лиза']],
-  ['Иван', ['Ваня']],
-  ['Ирина', ['Ира']],
-  ['Константин', ['Костя']],
-  ['Ксения', ['Ксюша']],
-  ['Любовь', ['Люба']],
-  ['Людмила', ['Люда', 'Мила']],
-  ['Мария', ['Маша']],
-  ['Михаил', ['Миша']],
-  ['Надежда', ['Надя']],
-  ['Наталья', ['Наташа']],
-  ['Николай', ['Коля']],
-  ['Ольга', ['Оля']],
-  ['Павел', ['Паша']],
-  ['Пётр', ['Петя']],
-  ['Сергей', ['Серёжа']],
-  ['Светлана', ['Света']],
-  ['Станислав', ['Стас']],
-  ['Татьяна', ['Таня']],
-  ['Юлия', ['Юля']],
-  ['Юрий', ['Юра']],
-  ['Яков', ['Яша']],
+export type Sex = 'm' | 'f';
+
+// First names the engine knows: their sex, and the diminutives a customer may type instead (Саша for
+// Александр). Keys are canonical, so every spelling matches. A diminutive of a male and a female
+// name (Саша, Женя, Валя) stands for both and tells no sex.
+// prettier-ignore
+const FIRST_NAMES: ReadonlyArray<readonly [string, Sex, ...string[]]> = [
+  ['Александр', 'm', 'Саша', 'Шура', 'Саня', 'Алекс'], ['Александра', 'f', 'Саша', 'Шура'],
+  ['Алексей', 'm', 'Алёша', 'Лёша', 'Лёха'], ['Анатолий', 'm', 'Толя'], ['Андрей', 'm', 'Андрюша'],
+  ['Анна', 'f', 'Аня', 'Анюта'], ['Анастасия', 'f', 'Настя'], ['Борис', 'm', 'Боря'],
+  ['Валентин', 'm', 'Валя'], ['Валентина', 'f', 'Валя'], ['Василий', 'm', 'Вася'], ['Виктор', 'm', 'Витя'],
+  ['Виктория', 'f', 'Вика'], ['Владимир', 'm', 'Вова', 'Володя'], ['Владислав', 'm', 'Влад'],
+  ['Вячеслав', 'm', 'Слава'], ['Галина', 'f', 'Галя'], ['Георгий', 'm', 'Жора', 'Гоша'],
+  ['Григорий', 'm', 'Гриша'], ['Дмитрий', 'm', 'Дима', 'Митя'], ['Евгений', 'm', 'Женя'],
+  ['Евгения', 'f', 'Женя'], ['Екатерина', 'f', 'Катя'], ['Елена', 'f', 'Лена'], ['Елизавета', 'f', 'Лиза'],
+  ['Иван', 'm', 'Ваня'], ['Ирина', 'f', 'Ира'], ['Константин', 'm', 'Костя'], ['Ксения', 'f', 'Ксюша'],
+  ['Любовь', 'f', 'Люба'], ['Людмила', 'f', 'Люда', 'Мила'], ['Мария', 'f', 'Маша'], ['Михаил', 'm', 'Миша'],
+  ['Надежда', 'f', 'Надя'], ['Наталья', 'f', 'Наташа'], ['Николай', 'm', 'Коля'], ['Ольга', 'f', 'Оля'],
+  ['Павел', 'm', 'Паша'], ['Пётр', 'm', 'Петя'], ['Сергей', 'm', 'Серёжа'], ['Светлана', 'f', 'Света'],
+  ['Станислав', 'm', 'Стас'], ['Татьяна', 'f', 'Таня'], ['Юлия', 'f', 'Юля'], ['Юрий', 'm', 'Юра'],
+  ['Яков', 'm', 'Яша'],
+  ['Максим', 'm'], ['Артём', 'm'], ['Денис', 'm'], ['Игорь', 'm'], ['Олег', 'm'], ['Роман', 'm'], ['Кирилл', 'm'],
+  ['Антон', 'm'], ['Никита', 'm'], ['Егор', 'm'], ['Тимур', 'm'], ['Руслан', 'm'], ['Вадим', 'm'], ['Фёдор', 'm'],
+  ['Семён', 'm'], ['Ярослав', 'm'], ['Глеб', 'm'], ['Матвей', 'm'], ['Марк', 'm'], ['Даниил', 'm'], ['Тимофей', 'm'],
+  ['Арсений', 'm'], ['Степан', 'm'], ['Леонид', 'm'], ['Эдуард', 'm'], ['Аркадий', 'm'], ['Геннадий', 'm'],
+  ['Валерий', 'm'], ['Илья', 'm'], ['Лев', 'm'],
+  ['Марина', 'f'], ['Дарья', 'f'], ['Полина', 'f'], ['Алёна', 'f'], ['Алина', 'f'], ['Софья', 'f'], ['Вера', 'f'],
+  ['Кристина', 'f'], ['Оксана', 'f'], ['Лариса', 'f'], ['Маргарита', 'f'], ['Яна', 'f'], ['Жанна', 'f'],
+  ['Валерия', 'f'], ['Диана', 'f'], ['Вероника', 'f'], ['Ангелина', 'f'], ['Варвара', 'f'], ['Нина', 'f'],
+  ['Зоя', 'f'], ['Инна', 'f'], ['Олеся', 'f'], ['Карина', 'f'], ['Регина', 'f'], ['Эльвира', 'f'],
+  ['John', 'm'], ['Michael', 'm'], ['David', 'm'], ['Thomas', 'm'], ['Daniel', 'm'], ['James', 'm'],
+  ['Robert', 'm'], ['Lukas', 'm'], ['Stefan', 'm'], ['Emma', 'f'], ['Laura', 'f'], ['Sarah', 'f'],
+  ['Lisa', 'f'], ['Hannah', 'f'], ['Emily', 'f'], ['Sophie', 'f'], ['Julia', 'f'],
 ];
 
 /** Canonical key → the canonical keys of the full names it may stand for (itself included). */
 const FULL_NAMES = new Map<string, string[]>();
-for (const [full, short] of DIMINUTIVES) {
+/** Canonical key → the sex of the name, when all its full names agree. */
+const SEX_OF_NAME = new Map<string, Sex | undefined>();
+for (const [full, sex, ...short] of FIRST_NAMES) {
   const fullKey = latinKey(full);
   for (const key of [fullKey, ...short.map(latinKey)]) {
     const list = FULL_NAMES.get(key) ?? [];
     if (!list.includes(fullKey)) list.push(fullKey);
     FULL_NAMES.set(key, list);
+    SEX_OF_NAME.set(key, SEX_OF_NAME.has(key) && SEX_OF_NAME.get(key) !== sex ? undefined : sex);
   }
 }
 
@@ -87,6 +73,39 @@ export function areNameVariants(a: string, b: string): boolean {
   if (fa === undefined || fb === undefined) return false;
   for (const x of fa) if (fb.includes(x)) return true;
   return false;
+}
+
+/** True for the first names and diminutives the engine knows (Александр, Саша, Максим, …). */
+export function isKnownFirstName(key: string): boolean {
+  return FULL_NAMES.has(key);
+}
+
+/** True when a name key ends like a Slavic surname (-ov, -eva, -sky, -enko, …). */
+export function looksLikeSurname(key: string): boolean {
+  return key.length > 3 && SURNAME.test(key);
+}
+
+const FEMININE_SURNAME = /(ova|eva|ina|yna|skaya|tskaya|aya)$/;
+const MASCULINE_SURNAME = /(ov|ev|in|yn|sky|tsky|oy)$/;
+
+/**
+ * The sex a name tells: the patronymic (-ovich / -ovna) and a known first name count twice, a
+ * Slavic surname ending (-ov / -ova) once; undefined when the votes are even. Any name field
+ * votes by what it is, so first and last names typed into each other's fields still count right.
+ */
+export function inferSex(name: NormalisedName): Sex | undefined {
+  let votes = 0; // > 0 male, < 0 female
+  const p = name.patronymic;
+  if (p !== undefined) votes += /(ich|ych)$/.test(p) ? 2 : /na$/.test(p) ? -2 : 0;
+  for (const key of [name.firstIsInitial ? undefined : name.first, name.last]) {
+    if (key === undefined) continue;
+    const known = SEX_OF_NAME.get(key);
+    if (known !== undefined) votes += known === 'm' ? 2 : -2;
+    else if (!FULL_NAMES.has(key) && key.length > 3) {
+      votes += FEMININE_SURNAME.test(key) ? -1 : MASCULINE_SURNAME.test(key) ? 1 : 0;
+    }
+  }
+  return votes > 0 ? 'm' : votes < 0 ? 'f' : undefined;
 }
 
 const PATRONYMIC = /(ovich|evich|ovna|evna|ichna|inichna|ich)$/;

@@ -11,6 +11,10 @@ export type Region = CountryCode;
 export function normalisePhone(raw: string, defaultRegion: Region): string | undefined {
   let s = raw.trim();
   if (s === '') return undefined;
+  if (defaultRegion === 'RU') {
+    const mobile = russianMobile(s);
+    if (mobile !== undefined) return mobile;
+  }
   // "00" is the international call prefix in most of Europe; libphonenumber only knows the default
   // region's own prefix (RU's is 8~10), so "0049 30 …" would be read as a Russian number.
   s = s.replace(/^\s*00(?=[1-9])/, '+');
@@ -23,4 +27,27 @@ export function normalisePhone(raw: string, defaultRegion: Region): string | und
   const parsed = parsePhoneNumberFromString(s, defaultRegion);
   if (parsed === undefined || !parsed.isValid()) return undefined;
   return parsed.number;
+}
+
+/**
+ * The common case without libphonenumber (which takes ~10 µs a number, a tenth of a million-record
+ * batch): a Russian mobile, +7 9xx or 8 9xx in any punctuation, where every number is valid. Gives
+ * exactly what the library gives for these inputs (phone.test.ts compares them); anything else,
+ * extensions included, goes to the library.
+ */
+function russianMobile(s: string): string | undefined {
+  let digits = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += s[i];
+    else if (c === 43 /* + */) {
+      if (i !== 0) return undefined;
+    } else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46) return undefined; // space ( ) - .
+  }
+  const plus = s.charCodeAt(0) === 43;
+  if (digits.length === 11 && digits[1] === '9' && (digits[0] === '7' || (digits[0] === '8' && !plus))) {
+    return `+7${digits.slice(1)}`;
+  }
+  if (digits.length === 10 && digits[0] === '9' && !plus) return `+7${digits}`;
+  return undefined;
 }
