@@ -191,7 +191,9 @@ export class DedupJob {
       members.push(this.records[i].id);
       groups.set(root[i], members);
     }
-    const clusters = [...groups].map(([r, members]) => ({ id: this.records[r].id, members }));
+    const clusters = [...groups]
+      .sort(([x], [y]) => x - y)
+      .map(([r, members]) => ({ id: this.records[r].id, members }));
     return { clusters, refused: refused as BatchPair[] };
   }
 

@@ -146,9 +146,9 @@ const levelSchema = z.strictObject({ m: probability, u: probability });
 const fieldNameSchema = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);
 
 function fieldSchema(field: FieldName) {
-  return z.strictObject(
-    Object.fromEntries(FIELD_LEVELS[field].map((level) => [level, levelSchema.partial()])),
-  );
+  return z
+    .strictObject(Object.fromEntries(FIELD_LEVELS[field].map((level) => [level, levelSchema.partial()])))
+    .partial();
 }
 
 /**

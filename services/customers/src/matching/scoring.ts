@@ -216,7 +216,10 @@ function tfWeight(
   key: string,
 ): number | undefined {
   if (tf === undefined) return undefined;
-  const f = Math.max(tf.firstName(key) ?? 0, tf.lastName(key) ?? 0);
+  const asFirst = tf.firstName(key);
+  const asLast = tf.lastName(key);
+  if (asFirst === undefined && asLast === undefined) return undefined;
+  const f = Math.max(asFirst ?? 0, asLast ?? 0);
   return log2(m / Math.max(f, model.config.termFrequency.minU));
 }
 

@@ -32,14 +32,18 @@ export function countTermFrequencies(records: Iterable<NormalisedRecord>, minCou
   return { firstNameRecords, lastNameRecords, firstName: keep(first), lastName: keep(last) };
 }
 
-/** The lookup the scoring uses, over a counted table. */
-export function termFrequencies(table: TermFrequencyTable): TermFrequencies {
+/**
+ * The lookup the scoring uses, over a counted table. A share counted over fewer than `minRecords`
+ * records says little (in a base of ten, any name is common): the lookup then answers undefined and
+ * the configured average weighs instead.
+ */
+export function termFrequencies(table: TermFrequencyTable, minRecords = 1000): TermFrequencies {
   const first = new Map(Object.entries(table.firstName));
   const last = new Map(Object.entries(table.lastName));
+  const useFirst = table.firstNameRecords >= minRecords;
+  const useLast = table.lastNameRecords >= minRecords;
   return {
-    firstName: (key) =>
-      table.firstNameRecords === 0 ? undefined : (first.get(key) ?? 1) / table.firstNameRecords,
-    lastName: (key) =>
-      table.lastNameRecords === 0 ? undefined : (last.get(key) ?? 1) / table.lastNameRecords,
+    firstName: (key) => (useFirst ? (first.get(key) ?? 1) / table.firstNameRecords : undefined),
+    lastName: (key) => (useLast ? (last.get(key) ?? 1) / table.lastNameRecords : undefined),
   };
 }

@@ -41,6 +41,7 @@ const FOLD_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/yo/g, 'e'], // Алёна: Alyona / Aljona / Alena; Фёдор / Fyodor / Fedor (not "io": Ниолай is a typo)
   [/[iy]+e/g, 'e'], // Yevgeniy / Evgeniy; Solovyev / Soloviev / Соловьев
   [/([^aeiou])yi/g, '$1i'], // Ilyin / Il'in / Ильин
+  [/(zh|sh|ch)ov$/g, '$1ev'], // Горбачёв / Gorbachov / Gorbachev: ё after a hushing sound is "o"
   [/([aeiou])[iy]+$/g, '$1y'], // Nikolai / Nikolay; Sergei / Sergey
   [/([^aeiou])[iy]+$/g, '$1y'], // Yuriy / Yury / Yurii / Iurii / Yuri; -skiy / -skii / -sky
   [/([bdfgkpstvz])er$/g, '$1r'], // Aleksander / Aleksandr; Peter / Petr
