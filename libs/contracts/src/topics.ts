@@ -30,6 +30,14 @@ export const TOPICS = {
     retentionMs: 7 * DAY_MS,
     description: 'Everything that happens to a customer profile, individual or corporate: created, updated.',
   },
+  segmentEvents: {
+    name: 'openretail.customers.segment-events.v1',
+    partitions: 12,
+    key: 'customerId',
+    retentionMs: 7 * DAY_MS,
+    description:
+      'Customers entering and leaving dynamic segments: what messaging and loyalty act on. A topic of its own: building a segment over a whole base emits an event per member, which must not crowd the profile events.',
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -140,3 +140,10 @@ export type {
 } from './generated/openretail/customers/v1/UpdateCustomerRequest';
 export type { Money, Money__Output } from './generated/openretail/common/v1/Money';
 export type { Timestamp, Timestamp__Output } from './generated/google/protobuf/Timestamp';
+// SegmentsService.
+export type {
+  CustomerSegment,
+  CustomerSegment__Output,
+} from './generated/openretail/customers/v1/CustomerSegment';
+export type { Segment, Segment__Output } from './generated/openretail/customers/v1/Segment';
+export type { SegmentMember, SegmentMember__Output } from './generated/openretail/customers/v1/SegmentMember';

@@ -1,5 +1,6 @@
 import type { ProtoGrpcType } from './generated/customers';
 import type { CustomersServiceDefinition } from './generated/openretail/customers/v1/CustomersService';
+import type { SegmentsServiceDefinition } from './generated/openretail/customers/v1/SegmentsService';
 import { loadProto } from './proto';
 
 export type * from './customers-v1-types';
@@ -18,6 +19,7 @@ export {
   noteToProto,
 } from './customers-v1-json';
 export type { CustomersServiceDefinition } from './generated/openretail/customers/v1/CustomersService';
+export type { SegmentsServiceDefinition } from './generated/openretail/customers/v1/SegmentsService';
 
 export const PROTO_FILE = 'openretail/customers/v1/customers.proto';
 
@@ -33,4 +35,9 @@ export function load(): Package {
 /** The CustomersService definition, for createGrpcServer and createGrpcClient. */
 export function customersService(): CustomersServiceDefinition {
   return load().CustomersService.service;
+}
+
+/** The SegmentsService definition (dynamic segments and their members). */
+export function segmentsService(): SegmentsServiceDefinition {
+  return load().SegmentsService.service;
 }

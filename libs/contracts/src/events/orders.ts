@@ -11,6 +11,40 @@ export const orderItemSchema = z.object({
   unitPrice: moneySchema,
 });
 
+/**
+ * What every order event carries about the order after the change, so that consumers
+ * (customer metrics, segments, analytics, messaging triggers) rarely need to ask the orders service.
+ */
+export const orderSummarySchema = z.object({
+  orderId: z.string().uuid(),
+  site: z.string().min(1),
+  number: z.string().min(1),
+  externalId: z.string().optional(),
+  status: z.string().min(1),
+  statusGroup: z.string().min(1),
+  /**
+   * The kind of the status group (new, approval, assembling, delivery, complete, cancel, custom).
+   * A shop names its groups itself, so a consumer tells a cancelled order by the kind, not the code.
+   * Absent in events published before it was added.
+   */
+  statusGroupKind: z.string().min(1).optional(),
+  customerId: z.string().optional(),
+  customer: contactSchema,
+  managerId: z.string().optional(),
+  total: moneySchema,
+  paid: moneySchema,
+  /**
+   * The offers the order's lines are for (their offerExternalId), each once, in line order: what
+   * "bought product" segments match. Absent in events published before it was added.
+   */
+  offerExternalIds: z.array(z.string()).optional(),
+  /** Goes up by one with every change: consumers keep the highest they have seen. */
+  version: z.number().int().positive(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
 export const OrderCreatedV1 = defineEvent({
   type: 'order.created',
   version: 1,
@@ -26,32 +60,14 @@ export const OrderCreatedV1 = defineEvent({
     items: z.array(orderItemSchema),
     total: moneySchema,
     createdAt: z.string().datetime(),
+    /**
+     * The new order as every later event summarises it (status group, customer reference, paid,
+     * version 1). Absent in events published before it was added.
+     */
+    order: orderSummarySchema.optional(),
   }),
 });
 export type OrderCreatedPayload = z.infer<typeof OrderCreatedV1.payload>;
-
-/**
- * What every later order event carries about the order after the change, so that consumers
- * (customer metrics, segments, analytics, messaging triggers) rarely need to ask the orders service.
- */
-export const orderSummarySchema = z.object({
-  orderId: z.string().uuid(),
-  site: z.string().min(1),
-  number: z.string().min(1),
-  externalId: z.string().optional(),
-  status: z.string().min(1),
-  statusGroup: z.string().min(1),
-  customerId: z.string().optional(),
-  customer: contactSchema,
-  managerId: z.string().optional(),
-  total: moneySchema,
-  paid: moneySchema,
-  /** Goes up by one with every change: consumers keep the highest they have seen. */
-  version: z.number().int().positive(),
-  createdAt: z.string().datetime(),
-  updatedAt: z.string().datetime(),
-});
-export type OrderSummary = z.infer<typeof orderSummarySchema>;
 
 const actorSchema = z.object({ userId: z.string().optional(), source: z.string().min(1) });
 

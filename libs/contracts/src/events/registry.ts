@@ -1,8 +1,13 @@
 import { EventDefinition, EventEnvelope, EventValidationError, envelopeSchema, toIssues } from './envelope';
 import { CUSTOMER_EVENTS } from './customers';
 import { ORDER_EVENTS } from './orders';
+import { SEGMENT_EVENTS } from './segments';
 
-const definitions: readonly EventDefinition<unknown>[] = [...ORDER_EVENTS, ...CUSTOMER_EVENTS];
+const definitions: readonly EventDefinition<unknown>[] = [
+  ...ORDER_EVENTS,
+  ...CUSTOMER_EVENTS,
+  ...SEGMENT_EVENTS,
+];
 const byKey = new Map(definitions.map((d) => [`${d.type}@${d.version}`, d]));
 
 export function findEventDefinition(type: string, version: number): EventDefinition<unknown> | undefined {

@@ -47,6 +47,8 @@ export type StoredConsents = Partial<Record<'email' | 'sms' | 'messengers', Stor
 @Index({ name: 'customers_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
 @Index({ name: 'customers_manager_id_idx', properties: ['managerId'] })
 @Index({ name: 'customers_merged_into_idx', properties: ['mergedInto'] })
+// Segments with "last order within N days" re-evaluate the customers whose last order a day boundary passed.
+@Index({ name: 'customers_last_order_at_idx', properties: ['lastOrderAt'] })
 @Index({
   name: 'customers_phone_keys_idx',
   expression: 'create index "customers_phone_keys_idx" on "customers" using gin ("phone_keys")',

@@ -298,6 +298,23 @@ test('payments: add, edit and delete by id; marking paid needs the permission; o
   );
 });
 
+test('events: order.created carries the summary later events carry, with the offers bought once each', () => {
+  const lines = [
+    { offerExternalId: 'rx-v6a', name: 'Ресивер', quantity: 1, unitPrice: rub(1_000_000) },
+    { name: 'Кабель', quantity: 2, unitPrice: rub(10_000) },
+    { offerExternalId: 'rx-v6a', name: 'Ресивер (подарок)', quantity: 1, unitPrice: rub(0) },
+  ];
+  const plan = planOrThrow(undefined, { kind: 'create', order: newOrder({ items: lines }) }, ctx(), identity);
+  const summary = orderSummary(pult, plan.after, orderTotals(pult, plan.after), 1);
+  const [created] = eventsOf(plan, pult, summary, caller(), now);
+  assert.equal(created.envelope.type, 'order.created');
+  const payload = created.envelope.payload as { order?: typeof summary };
+  assert.deepEqual(payload.order, summary);
+  assert.equal(summary.version, 1);
+  assert.equal(summary.statusGroupKind, 'new');
+  assert.deepEqual(summary.offerExternalIds, ['rx-v6a']);
+});
+
 test('events: status change into the cancel group also says cancelled; a new manager says assigned', () => {
   const before = order();
   const plan = planOrThrow(
@@ -305,7 +322,12 @@ test('events: status change into the cancel group also says cancelled; a new man
     { kind: 'status-change', status: 'cancelled-other', cancelReason: 'other' },
     ctx(),
   );
-  const summary = orderSummary(plan.after, 'cancel', orderTotals(pult, plan.after), 2);
+  const summary = orderSummary(pult, plan.after, orderTotals(pult, plan.after), 2);
+  assert.deepEqual(
+    [summary.statusGroup, summary.statusGroupKind],
+    ['cancel', 'cancel'],
+    'the group and its kind, by which consumers tell a cancelled order',
+  );
   assert.deepEqual(
     eventsOf(plan, pult, summary, caller(), now).map((e) => e.envelope.type),
     ['order.status-changed', 'order.cancelled'],

@@ -23,23 +23,28 @@ export const EVENT_SOURCE = 'orders';
 
 /** What every order event says about the order after the change. */
 export function orderSummary(
+  ref: ReferenceData,
   order: OrderState,
-  statusGroup: string,
   totals: { total: OrderSummary['total']; paid: OrderSummary['paid'] },
   version: number,
 ): OrderSummary {
+  const group = ref.groupOf(order.status);
   return {
     orderId: order.id,
     site: order.site,
     number: order.number,
     ...(order.externalId ? { externalId: order.externalId } : {}),
     status: order.status,
-    statusGroup,
+    statusGroup: group?.code ?? '',
+    ...(group ? { statusGroupKind: group.kind } : {}),
     ...(order.customer.customerId ? { customerId: order.customer.customerId } : {}),
     customer: contactOf(order),
     ...(order.managerId ? { managerId: order.managerId } : {}),
     total: totals.total,
     paid: totals.paid,
+    offerExternalIds: [
+      ...new Set(order.items.flatMap((i) => (i.offerExternalId ? [i.offerExternalId] : []))),
+    ],
     version,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
@@ -94,6 +99,7 @@ export function eventsOf(
       })),
       total: summary.total,
       createdAt: after.createdAt.toISOString(),
+      order: summary,
     });
   } else if (command.kind === 'edit') {
     emit(OrderUpdatedV1, { ...base, changedFields: plan.history.map((h) => h.field) });

@@ -422,7 +422,7 @@ export class OrdersService {
     );
     const outbox = outboxInsert(
       planned.flatMap(({ request: { ref, caller, traceHeaders }, plan, view }) => {
-        const summary = orderSummary(plan.after, view.statusGroup, view.totals, 1);
+        const summary = orderSummary(ref, plan.after, view.totals, 1);
         return eventsOf(plan, ref, summary, caller, plan.after.updatedAt).map((e) => ({
           ...e,
           headers: traceHeaders,
@@ -466,7 +466,7 @@ export class OrdersService {
     for (const change of plan.history)
       em.create(OrderHistoryEntry, historyRow(after, change, caller, version));
     await deadlineScheduler.schedule(em, ref, after, plan.before);
-    const summary = orderSummary(after, view.statusGroup, view.totals, version);
+    const summary = orderSummary(ref, after, view.totals, version);
     await recordEvents(em, eventsOf(plan, ref, summary, caller, after.updatedAt));
     return view;
   }

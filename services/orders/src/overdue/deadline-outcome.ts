@@ -45,7 +45,7 @@ function deadlineEvent(
   now: Date,
 ): OutgoingEvent {
   const view = viewOf(ref, order, version);
-  const summary = orderSummary(order, view.statusGroup, view.totals, version);
+  const summary = orderSummary(ref, order, view.totals, version);
   const emit = <P>(definition: EventDefinition<P>, payload: P): OutgoingEvent => ({
     definition: definition as EventDefinition<unknown>,
     envelope: definition.create(payload, { source: EVENT_SOURCE, aggregateId: order.id, occurredAt: now }),
