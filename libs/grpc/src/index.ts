@@ -41,3 +41,4 @@ export type {
 export * as commonV1 from './common-v1';
 export * as ordersV1 from './orders-v1';
 export * as customersV1 from './customers-v1';
+export * as customerIdentityV1 from './customer-identity-v1';

@@ -1,12 +1,17 @@
 import { env, type ConfigOf } from '@openretail/config';
 import { OrderCreatedV1 } from '@openretail/contracts';
-import { customersV1, grpcClientConfig } from '@openretail/grpc';
+import { customerIdentityV1, customersV1, grpcClientConfig } from '@openretail/grpc';
 import type { ServiceDefinition } from '@openretail/service-runtime';
 import { CustomerContact } from './contacts/customer-contact.entity';
-import { recordOrderContact } from './contacts/record-order-contact';
 import { CorporateCustomer } from './corporate/corporate-customer.entity';
 import { CorporateCompany, CorporateContact } from './corporate/corporate-parts.entity';
+import { CustomerDedupJob, CustomerDedupJobPair } from './dedup/dedup-job.entity';
 import { CustomerHistoryEntry } from './history/customer-history.entity';
+import { CustomerMatchKey, CustomerMatchRecord } from './identity/match-index.entity';
+import { CustomerMatchSettings } from './identity/match-settings.entity';
+import { CustomerOrderLink } from './identity/order-link.entity';
+import { CustomerMerge } from './merge/customer-merge.entity';
+import { CustomerMatchSuggestion } from './merge/suggestion.entity';
 import { CustomerOrderFact } from './metrics/customer-order-fact.entity';
 import { CustomerNote } from './notes/customer-note.entity';
 import { Customer } from './profiles/customer.entity';
@@ -41,6 +46,14 @@ export const customersServiceDefinition: ServiceDefinition<typeof customersConfi
       CustomerOrderFact,
       Segment,
       SegmentMember,
+      CustomerMatchKey,
+      CustomerMatchRecord,
+      CustomerMatchSettings,
+      CustomerOrderLink,
+      CustomerMatchSuggestion,
+      CustomerMerge,
+      CustomerDedupJob,
+      CustomerDedupJobPair,
     ],
     serviceDir: __dirname,
   },
@@ -55,6 +68,8 @@ export const customersServiceDefinition: ServiceDefinition<typeof customersConfi
         require('./corporate/corporate.grpc') as typeof import('./corporate/corporate.grpc');
       const { SegmentsGrpcHandler } =
         require('./segments/segments.grpc') as typeof import('./segments/segments.grpc');
+      const { IdentityGrpcHandler } =
+        require('./identity/identity.grpc') as typeof import('./identity/identity.grpc');
       /* eslint-enable @typescript-eslint/no-require-imports */
       return [
         {
@@ -68,18 +83,27 @@ export const customersServiceDefinition: ServiceDefinition<typeof customersConfi
           definition: customersV1.segmentsService(),
           implementation: app.get(SegmentsGrpcHandler).implementation(),
         },
+        {
+          definition: customerIdentityV1.customerIdentityService(),
+          implementation: app.get(IdentityGrpcHandler).implementation(),
+        },
       ];
     },
   },
-  consumers: () => {
+  consumers: (app) => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
     const { metricsConsumer } =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('./metrics/metrics-consumer') as typeof import('./metrics/metrics-consumer');
+    const { IdentityResolver } =
+      require('./identity/identity-resolution') as typeof import('./identity/identity-resolution');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const resolver = app.get(IdentityResolver);
     return [
       {
+        // The group that recorded contacts before profiles existed: its offsets and inbox carry over.
         groupId: 'customers.order-contacts',
         topics: [OrderCreatedV1.topic],
-        handlers: { [OrderCreatedV1.type]: recordOrderContact },
+        handlers: { [OrderCreatedV1.type]: (event, em) => resolver.onOrderCreated(event, em) },
       },
       metricsConsumer(systemClock),
     ];

@@ -64,8 +64,14 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
       headers: authHeaders(undefined, { 'content-type': 'application/json', ...headers }),
       body: JSON.stringify(body),
     });
-  const contactsOf = (orderId: string) =>
-    sql(customers, 'select * from customer_contacts where source_order_id = $1', [orderId]);
+  /** The order's link to its customer profile, with the profile's phone and email keys. */
+  const linksOf = (orderId: string) =>
+    sql(
+      customers,
+      `select l.customer_id, l.decision, c.phone_keys, c.email_keys from customer_order_links l
+       join customers c on c.id = l.customer_id where l.order_id = $1`,
+      [orderId],
+    );
 
   before(async () => {
     platform = await createTestPlatform('flow', ['orders', 'customers', 'order-gateway']);
@@ -144,13 +150,14 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     assert.equal(got.status, 200);
     assert.equal((await json<OrderJson>(got)).number, order.number);
 
-    await waitFor(async () => (await contactsOf(order.id)).length === 1, {
-      message: 'contact recorded',
+    await waitFor(async () => (await linksOf(order.id)).length === 1, {
+      message: 'order linked to a customer profile',
       timeoutMs: 15_000,
     });
-    const [contact] = await contactsOf(order.id);
-    assert.equal(contact.email, 'maria@example.com');
-    assert.equal(contact.phone, '+79161234567');
+    const [link] = await linksOf(order.id);
+    assert.equal(link.decision, 'created');
+    assert.deepEqual(link.email_keys, ['maria@example.com']);
+    assert.deepEqual(link.phone_keys, ['+79161234567']);
 
     // Kafka delivers at least once: hand customers the very same event again.
     const [row] = await sql(
@@ -172,11 +179,16 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
       { source: 'e2e', aggregateId: markerId },
     );
     await producer.send([{ topic, key: markerId, value: JSON.stringify(marker), headers: {} }]);
-    await waitFor(async () => (await contactsOf(markerId)).length === 1, {
+    await waitFor(async () => (await linksOf(markerId)).length === 1, {
       message: 'marker consumed',
       timeoutMs: 15_000,
     });
-    assert.equal((await contactsOf(order.id)).length, 1, 'the redelivered event had no second effect');
+    assert.equal((await linksOf(order.id)).length, 1, 'the redelivered event had no second effect');
+    const profiles = await sql(
+      customers,
+      `select count(*)::int as n from customers where phone_keys @> '{+79161234567}'`,
+    );
+    assert.equal(profiles[0].n, 1, 'one profile for the customer of both orders');
   });
 
   test('concurrent duplicates make one order; a reused key or externalId with other content is a conflict', async () => {
@@ -214,8 +226,8 @@ describe('first flow: gateway → orders → Kafka → customers', () => {
     const res = await post('/v1/orders', { ...body, externalId: 'web-100501' });
     assert.equal(res.status, 201);
     const order = await json<OrderJson>(res);
-    await waitFor(async () => (await contactsOf(order.id)).length === 1, {
-      message: 'contact recorded',
+    await waitFor(async () => (await linksOf(order.id)).length === 1, {
+      message: 'order linked to a customer profile',
       timeoutMs: 15_000,
     });
 

@@ -113,7 +113,8 @@ export const CustomerOrderLinkedV1 = defineEvent({
     orderId: z.string().uuid(),
     site: z.string().min(1),
     customerId: z.string().uuid(),
-    previousCustomerId: z.string().uuid().optional(),
+    /** What the order pointed at before: a profile, or the (unknown) customer id the order named. */
+    previousCustomerId: z.string().min(1).optional(),
     decision: z.enum(ORDER_LINK_DECISIONS),
     /** The match weight (log2 odds) of a `matched` or `created` decision against the best candidate. */
     weight: z.number().optional(),

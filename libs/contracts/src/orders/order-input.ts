@@ -199,3 +199,12 @@ export const orderEditSchema = orderFieldsSchema
 export const paymentEditSchema = paymentInputSchema.partial();
 
 export const ORDER_HISTORY_SOURCES = ['api', 'manager', 'trigger', 'import', 'integration'] as const;
+
+/**
+ * The source of changes the platform makes by itself (an order attached to its customer profile,
+ * profiles merged by a deduplication job): history records it, no caller may claim it.
+ */
+export const SYSTEM_SOURCE = 'system';
+
+/** Every source a history entry may name. */
+export const HISTORY_SOURCES = [...ORDER_HISTORY_SOURCES, SYSTEM_SOURCE] as const;

@@ -2,8 +2,9 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@openretail/contracts';
 
 /**
- * A customer contact as an order carried it. Identity resolution (matching contacts to one
- * profile per person) builds on these records.
+ * A customer contact as an order carried it, recorded before identity resolution existed. No longer
+ * written: the identity backfill resolves each like an incoming order (a profile and a link for its
+ * order) and deletes it; once every installation has an empty table, a migration drops it.
  */
 @Entity({ tableName: 'customer_contacts' })
 @Index({ name: 'customer_contacts_site_phone_idx', properties: ['site', 'phone'] })

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { ConflictError, PreconditionError, ValidationError, newId } from '@openretail/contracts';
-import { recordEvents } from '@openretail/messaging';
-import { recordHistory } from '../history/history-rows';
+import { indexProfile } from '../identity/match-index';
+import { recordProfileChange } from '../identity/profile-writes';
 import { normalisePhone, type Region } from '../matching/normalise/phone';
 import {
   REFERENCE_DATA,
@@ -20,7 +20,6 @@ import {
   type CommandContext,
   type PlannedCustomerChange,
 } from './customer-commands';
-import { customerEventsOf } from './customer-events';
 import { columnsOf, loadCustomer, viewOf } from './customer-rows';
 import { emailKey, searchKey, type CustomerView } from './customer-state';
 import { Customer } from './customer.entity';
@@ -197,16 +196,10 @@ export class CustomersService {
     return { ref, caller, now: new Date(), newId };
   }
 
+  /** History, events and the profile's match keys (identity resolution finds it by them). */
   private async record(em: EntityManager, plan: PlannedCustomerChange, caller: Caller, version: number) {
-    const { after } = plan;
-    recordHistory(
-      em,
-      { id: after.id, site: after.site, kind: 'individual', version },
-      plan.history,
-      caller,
-      after.updatedAt,
-    );
-    await recordEvents(em, customerEventsOf(plan, caller, version));
+    await recordProfileChange(em, plan, caller, version);
+    await indexProfile(em, plan.after, await this.referenceData.get());
   }
 }
 

@@ -1,7 +1,8 @@
-import { ORDER_HISTORY_SOURCES, ValidationError } from '@openretail/contracts';
+import { ORDER_HISTORY_SOURCES, ValidationError, type SYSTEM_SOURCE } from '@openretail/contracts';
 import type { customersV1 } from '@openretail/grpc';
 
-export type Source = (typeof ORDER_HISTORY_SOURCES)[number];
+/** Callers name one of ORDER_HISTORY_SOURCES; the service's own changes (resolution, merges by a job) are 'system'. */
+export type Source = (typeof ORDER_HISTORY_SOURCES)[number] | typeof SYSTEM_SOURCE;
 
 /** Who acts: the acting user and the source history records, plus the site scope of the API key. */
 export interface Caller {

@@ -1,0 +1,115 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LockMode, MikroORM } from '@mikro-orm/postgresql';
+import { APP_LOGGER, type Logger } from '@openretail/observability';
+import { CustomerContact } from '../contacts/customer-contact.entity';
+import { stateOf } from '../profiles/customer-rows';
+import { Customer } from '../profiles/customer.entity';
+import { REFERENCE_DATA, type ReferenceDataProvider } from '../reference-data/customer-reference-data';
+import { IdentityResolver } from './identity-resolution';
+import { indexProfile } from './match-index';
+
+const BATCH = 200;
+
+/**
+ * Brings what existed before identity resolution into it, in the background after start, in
+ * small transactions, on every replica at once without doing anything twice:
+ *
+ * - profiles without match keys (created before the keys were kept) are indexed;
+ * - contacts recorded from orders before profiles existed (customer_contacts) are resolved like an
+ *   incoming order: each order gets its profile and its customer.order-linked, and the contact row
+ *   goes. Once the table is empty on every installation, a later migration drops it.
+ */
+@Injectable()
+export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopping = false;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(REFERENCE_DATA) private readonly referenceData: ReferenceDataProvider,
+    private readonly resolver: IdentityResolver,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.runAll().then(
+      () => undefined,
+      (err: unknown) => this.logger.warn({ err }, 'identity backfill stopped; it resumes at the next start'),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+
+  async runAll(): Promise<{ indexed: number; contacts: number }> {
+    let indexed = 0;
+    let contacts = 0;
+    for (let n = -1; n !== 0 && !this.stopping; indexed += n) n = await this.indexMissing();
+    for (let n = -1; n !== 0 && !this.stopping; contacts += n) n = await this.resolveLegacyContacts();
+    if (indexed || contacts) this.logger.info({ indexed, contacts }, 'identity backfill done');
+    return { indexed: Math.max(indexed, 0), contacts: Math.max(contacts, 0) };
+  }
+
+  /** Indexes up to a batch of live profiles that have no match record, optionally of one site; answers how many. */
+  async indexMissing(site?: string): Promise<number> {
+    const ref = await this.referenceData.get();
+    return this.orm.em.fork().transactional(async (em) => {
+      const ids = await em.execute<{ id: string }[]>(
+        `select c.id from customers c
+         where c.merged_into is null ${site ? 'and c.site = ?' : ''}
+           and not exists (select 1 from customer_match_records r where r.customer_id = c.id)
+         order by c.id limit ? for update of c skip locked`,
+        site ? [site, BATCH] : [BATCH],
+      );
+      if (ids.length === 0) return 0;
+      const rows = await em.find(
+        Customer,
+        { id: { $in: ids.map((r) => r.id) } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      for (const row of rows) await indexProfile(em, stateOf(row), ref);
+      return rows.length;
+    });
+  }
+
+  /** Resolves up to a batch of legacy order contacts; answers how many. */
+  async resolveLegacyContacts(): Promise<number> {
+    const ref = await this.referenceData.get();
+    return this.orm.em.fork().transactional(async (em) => {
+      const contacts = await em.find(
+        CustomerContact,
+        {},
+        {
+          orderBy: { orderedAt: 'asc', id: 'asc' },
+          limit: BATCH,
+          lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+        },
+      );
+      for (const c of contacts) {
+        if (!ref.phoneRegion(c.site)) {
+          this.logger.warn(
+            { orderId: c.sourceOrderId, site: c.site },
+            'legacy contact of an unknown site dropped',
+          );
+          em.remove(c);
+          continue;
+        }
+        await this.resolver.linkOrder(em, {
+          orderId: c.sourceOrderId,
+          site: c.site,
+          contact: {
+            site: c.site,
+            firstName: c.firstName,
+            lastName: c.lastName,
+            phones: c.phone ? [c.phone] : [],
+            emails: c.email ? [c.email] : [],
+          },
+        });
+        em.remove(c);
+      }
+      return contacts.length;
+    });
+  }
+}
