@@ -3,11 +3,12 @@
 # common.sh; the caller sets ROOT. Each service runs in its own session (setsid), its pid in
 # .run/services/<name>.pid, its output in .run/logs/<name>.log (the previous run's in <name>.log.1).
 
-# Start order: orders first, the gateway (a gRPC client of orders) last.
+# Start order: orders first (customers reads its reference data), the gateway (a gRPC client of
+# orders and customers) last.
 SERVICES=(orders customers loyalty delivery messaging analytics order-gateway)
 declare -A SERVICE_HTTP_PORT=([order-gateway]=8080 [orders]=3001 [customers]=3002 [loyalty]=3003 [delivery]=3004
   [messaging]=3005 [analytics]=3006)
-# The gateway serves no gRPC; it calls orders.
+# The gateway serves no gRPC; it calls orders and customers.
 declare -A SERVICE_GRPC_PORT=([orders]=50051 [customers]=50052 [loyalty]=50053 [delivery]=50054 [messaging]=50055
   [analytics]=50056)
 
@@ -67,11 +68,14 @@ service_env() {
   echo "MIGRATE_ON_START=false" # start.sh has just migrated
   if [[ $name == order-gateway ]]; then
     echo "ORDERS_GRPC_URL=127.0.0.1:${SERVICE_GRPC_PORT[orders]}"
+    echo "CUSTOMERS_GRPC_URL=127.0.0.1:${SERVICE_GRPC_PORT[customers]}"
     echo "GRPC_DEADLINE_MS=5000"
     echo "GATEWAY_BOOTSTRAP_ADMIN_KEY=$DEV_ADMIN_KEY"
     return
   fi
   echo "GRPC_PORT=${SERVICE_GRPC_PORT[$name]}"
+  # customers reads the reference data (sites, phone regions, custom fields) from orders.
+  [[ $name == customers ]] && echo "ORDERS_GRPC_URL=127.0.0.1:${SERVICE_GRPC_PORT[orders]}"
   echo "KAFKA_CONSUMER_MAX_WAIT_MS=50"
   echo "KAFKA_IDEMPOTENT_PRODUCER=false"
 }

@@ -3,6 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { APP_LOGGER, type Logger } from '@openretail/observability';
 import { SERVICE_CONFIG } from '@openretail/service-runtime';
 import { AccessModule } from './access/access.module';
+import { CorporateCustomersController } from './customers/corporate-customers.controller';
+import { CustomersClientModule } from './customers/customers-client.module';
+import { CustomersController } from './customers/customers.controller';
 import { HttpErrorFilter } from './http/error-filter';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OrdersController } from './orders/orders.controller';
@@ -12,8 +15,8 @@ import { RetailCrmV5Module } from './retailcrm-v5/retailcrm-v5.module';
 import type { GatewayConfig } from './service';
 
 @Module({
-  imports: [AccessModule, ReferenceDataModule, OrdersClientModule, RetailCrmV5Module],
-  controllers: [OrdersController, OpenApiController],
+  imports: [AccessModule, ReferenceDataModule, OrdersClientModule, CustomersClientModule, RetailCrmV5Module],
+  controllers: [OrdersController, CustomersController, CorporateCustomersController, OpenApiController],
   providers: [
     {
       provide: APP_FILTER,

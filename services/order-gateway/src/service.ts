@@ -8,6 +8,7 @@ import { User } from './access/users/user.entity';
 
 const gatewayConfig = {
   ORDERS_GRPC_URL: env.hostPort('127.0.0.1:50051'),
+  CUSTOMERS_GRPC_URL: env.hostPort('127.0.0.1:50052'),
   ...grpcClientConfig,
   ...accessConfig,
 };

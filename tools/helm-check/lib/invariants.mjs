@@ -16,6 +16,12 @@ export const SERVICES = [
   { name: 'analytics', httpPort: 3006, grpcPort: 50056, database: 'openretail_analytics' },
 ];
 
+// The gRPC servers each service calls, by the variable that holds the address.
+const GRPC_CLIENTS = {
+  'order-gateway': { ORDERS_GRPC_URL: 'orders', CUSTOMERS_GRPC_URL: 'customers' },
+  customers: { ORDERS_GRPC_URL: 'orders' },
+};
+
 const TOPIC_JOB = `${RELEASE}-provision-topics`;
 
 /**
@@ -115,15 +121,10 @@ function checkService(service, { get, fail, expect }) {
   if (!env.get('OTEL_RESOURCE_ATTRIBUTES')?.value) fail(where, 'OTEL_RESOURCE_ATTRIBUTES missing');
   checkDatabaseEnv(where, service, env, expect, fail);
 
-  if (service.name === 'order-gateway') {
-    const orders = SERVICES.find((s) => s.name === 'orders');
-    expectEqual(
-      fail,
-      where,
-      'ORDERS_GRPC_URL',
-      env.get('ORDERS_GRPC_URL')?.value,
-      `${RELEASE}-orders:${orders.grpcPort}`,
-    );
+  // Each gRPC client points at the Service of this release that serves it, on its gRPC port.
+  for (const [variable, target] of Object.entries(GRPC_CLIENTS[service.name] ?? {})) {
+    const server = SERVICES.find((s) => s.name === target);
+    expectEqual(fail, where, variable, env.get(variable)?.value, `${RELEASE}-${target}:${server.grpcPort}`);
   }
 
   checkK8sService(service, deployment, get, fail);

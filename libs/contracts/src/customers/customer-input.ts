@@ -42,7 +42,9 @@ const addressFields = {
   postcode: text(20).optional(),
   notes: text(1000).optional(),
 };
-export const addressInputSchema = z.strictObject(addressFields).refine((a) => a.text || a.city || a.street, {
+/** An address's members, each checked on its own (a patch of an address is made of these). */
+export const addressFieldsSchema = z.strictObject(addressFields);
+export const addressInputSchema = addressFieldsSchema.refine((a) => a.text || a.city || a.street, {
   message: 'give the address as text or at least a city or street',
 });
 

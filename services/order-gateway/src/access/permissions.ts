@@ -12,6 +12,10 @@ export const PERMISSIONS = [
   'payments:mark-paid',
   'reference-data:read',
   'reference-data:write',
+  /** Read customers (individual and corporate), their history and notes. */
+  'customers:read',
+  /** Create and change customers, their notes, companies, contacts and addresses. */
+  'customers:write',
   /** Manage API keys and users. */
   'access:admin',
   /** Send X-Acting-User to act on behalf of any active user. */

@@ -32,6 +32,28 @@ import {
   paymentBody,
   statusChangeBody,
 } from '../orders/order-requests';
+import { customerPaths, customerRequestSchemas, customerResponseSchemas } from './customers-openapi';
+import {
+  HISTORY,
+  LIST,
+  PAGE,
+  arrayOf,
+  dateTime,
+  errorResponses,
+  jsonSchema,
+  mapValues,
+  mergePatchOf,
+  object,
+  operation,
+  param,
+  patchOf,
+  pathParam,
+  query,
+  ref,
+  string,
+  type Members,
+  type Schema,
+} from './openapi-parts';
 
 /**
  * The gateway's OpenAPI 3.1 document. Request bodies, query parameters and headers are generated
@@ -40,31 +62,6 @@ import {
  * follow (a field added to OrderJson fails the build until it is documented). The test of this
  * folder checks that every route the gateway serves is here and nothing else is.
  */
-
-type Schema = Record<string, unknown>;
-/** A JSON Schema for every member of T: the compiler rejects a missing or an unknown member. */
-type Members<T> = { [K in keyof T]-?: Schema };
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const object = <T>(properties: Members<T>, required: (keyof T & string)[] = [], description?: string) => ({
-  type: 'object',
-  ...(description ? { description } : {}),
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-});
-const string = (description?: string): Schema => ({
-  type: 'string',
-  ...(description ? { description } : {}),
-});
-const dateTime = (description?: string): Schema => ({ ...string(description), format: 'date-time' });
-const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
-const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
-
-const jsonSchema = (schema: z.ZodType): Schema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Schema;
-  return rest;
-};
 
 /** An API key's sites: "all" or site codes. */
 const SITES: Schema = {
@@ -111,30 +108,16 @@ function generatedRequestSchemas(): Record<string, Schema> {
  */
 export const MERGED_PATCH_FIELDS = ['customer', 'contragent', 'delivery', 'customFields'] as const;
 
-/** In a merge patch (RFC 7396) null clears a field, and a default means nothing. */
-const orNull = ({ default: _default, ...schema }: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-
-/** An object as a merge patch: every member optional, null clearing it. */
-function patchOf({ required: _required, ...schema }: Schema): Schema {
-  const properties = schema.properties as Record<string, Schema> | undefined;
-  return properties ? { ...schema, properties: mapValues(properties, orNull) } : schema;
-}
-
 /** OrderPatch, PaymentPatch and the precise shape of a dry run, derived from the generated schemas. */
 function patchSchemas(generated: Record<string, Schema>): Record<string, Schema> {
   const resolve = (s: Schema): Schema =>
     typeof s.$ref === 'string' ? generated[s.$ref.replace('#/components/schemas/', '')] : s;
-  const merged = new Set<string>(MERGED_PATCH_FIELDS);
-  const edit = generated.OrderEdit.properties as Record<string, Schema>;
   const orderPatch = {
-    ...generated.OrderEdit,
+    ...mergePatchOf(generated.OrderEdit, MERGED_PATCH_FIELDS, resolve),
     description:
       'A JSON merge patch (RFC 7396) of the order: members given replace, null clears. The members of ' +
       `${MERGED_PATCH_FIELDS.join(', ')} merge one level down (null clears a member); items and tags ` +
       'replace as a whole. Status and payments have endpoints of their own; site and currency never change.',
-    properties: Object.fromEntries(
-      Object.entries(edit).map(([field, s]) => [field, orNull(merged.has(field) ? patchOf(resolve(s)) : s)]),
-    ),
   };
   const paymentPatch: Schema = {
     ...patchOf(generated.PaymentEdit),
@@ -473,105 +456,6 @@ function responseSchemas(): Record<string, Schema> {
       },
       ['status', 'checks'],
     ),
-  };
-}
-
-/** Query parameters from a zod object schema, described where a name alone says too little. */
-function query(schema: z.ZodObject, descriptions: Record<string, string> = {}): Schema[] {
-  const json = jsonSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
-  return Object.entries(json.properties).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    ...(descriptions[name] ? { description: descriptions[name] } : {}),
-    schema: s,
-  }));
-}
-
-const LIST = 'Codes: repeat the parameter or separate them with commas.';
-const PAGE = {
-  pageSize: 'At most this many orders (default 20, at most 100).',
-  pageToken: 'The nextPageToken of the previous page.',
-};
-const HISTORY = {
-  afterId: 'Entries after this id (the lastId of the previous call); 0 from the start.',
-  limit: 'At most this many entries (default 100, at most 1000).',
-};
-
-const pathParam = (name: string, description: string): Schema => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: { type: 'string', minLength: 1 },
-});
-const param = (name: string): Schema => ({ $ref: `#/components/parameters/${name}` });
-
-const ERROR_RESPONSES: Record<number, [name: string, description: string, retryAfter?: boolean]> = {
-  400: ['BadRequest', 'Invalid request: error.fields names every invalid field and why (validation_failed).'],
-  401: ['Unauthorized', 'No API key, or one that is not valid or revoked (unauthenticated).'],
-  403: ['Forbidden', 'The key lacks a permission the operation needs, or the site is not among its sites.'],
-  404: ['NotFound', 'No such resource, or not visible to this key.'],
-  409: [
-    'Conflict',
-    'The version is not the one of If-Match, the Idempotency-Key was used for another request, or ' +
-      'the resource already exists.',
-  ],
-  413: ['PayloadTooLarge', 'The body is larger than the limit of the gateway (GATEWAY_BODY_LIMIT_BYTES).'],
-  422: [
-    'RuleViolated',
-    'Valid, but the status matrix or a business rule refuses it now; the message says why.',
-  ],
-  429: ['TooManyRequests', 'Over the rate limit of the key: retry after Retry-After seconds.', true],
-  503: ['Unavailable', 'A service behind the gateway is unavailable: retry after Retry-After seconds.', true],
-};
-/** What the access guard can answer any call that needs a key with (400: an unknown X-Acting-User). */
-const GUARDED = [400, 401, 403, 429];
-
-interface OperationSpec {
-  operationId: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  /** What the key must hold (@RequirePermission of the route; the test compares them); none: any key. */
-  permissions?: Permission[];
-  parameters?: Schema[];
-  body?: Schema;
-  status?: number;
-  response?: Schema;
-  responseDescription?: string;
-  /** Error statuses besides those of the guard and of a body. */
-  errors?: number[];
-  /** No API key needed. */
-  public?: boolean;
-  content?: string;
-}
-
-function operation(o: OperationSpec): Schema {
-  const errors = new Set([...(o.public ? [] : GUARDED), ...(o.body ? [400, 413] : []), ...(o.errors ?? [])]);
-  const parameters = [...(o.parameters ?? []), ...(o.public ? [] : [param('ActingUser')])];
-  const needs = o.permissions?.length ? `Needs the permission ${o.permissions.join(' and ')}.` : undefined;
-  const description = [o.description, needs].filter(Boolean).join(' ');
-  const content = (schema: Schema) => ({ [o.content ?? 'application/json']: { schema } });
-  return {
-    operationId: o.operationId,
-    tags: [o.tag],
-    summary: o.summary,
-    ...(description ? { description } : {}),
-    ...(parameters.length > 0 ? { parameters } : {}),
-    ...(o.body ? { requestBody: { required: true, content: content(o.body) } } : {}),
-    responses: {
-      [o.status ?? 200]: {
-        description: o.responseDescription ?? 'OK',
-        ...(o.response ? { content: content(o.response) } : {}),
-      },
-      ...Object.fromEntries(
-        [...errors]
-          .sort((a, b) => a - b)
-          .map((s) => [s, { $ref: `#/components/responses/${ERROR_RESPONSES[s][0]}` }]),
-      ),
-    },
-    ...(o.public ? { security: [] } : { 'x-permissions': o.permissions ?? [] }),
   };
 }
 
@@ -955,25 +839,6 @@ function metaPaths(): Record<string, Record<string, Schema>> {
   };
 }
 
-function errorResponses(): Record<string, Schema> {
-  const retryAfter = {
-    'Retry-After': {
-      description: 'Seconds to wait before retrying.',
-      schema: { type: 'integer', minimum: 0 },
-    },
-  };
-  return Object.fromEntries(
-    Object.values(ERROR_RESPONSES).map(([name, description, withRetryAfter]) => [
-      name,
-      {
-        description,
-        ...(withRetryAfter ? { headers: retryAfter } : {}),
-        content: { 'application/json': { schema: ref('Error') } },
-      },
-    ]),
-  );
-}
-
 export type OpenApiDocument = Schema & { openapi: string; paths: Record<string, Record<string, Schema>> };
 
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -996,11 +861,17 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'payments', description: 'The payments of an order.' },
       { name: 'history', description: 'What changed in orders, for audits and sync.' },
       { name: 'reference-data', description: 'Sites, statuses, the status matrix and the dictionaries.' },
+      { name: 'customers', description: 'Individual customers: profiles, search, notes.' },
+      {
+        name: 'corporate-customers',
+        description: 'Corporate customers: their companies, contact persons and addresses.',
+      },
+      { name: 'customer-history', description: 'What changed in customers, for audits and sync.' },
       { name: 'access', description: 'API keys, users, and what the presented key may do.' },
       { name: 'meta', description: 'This document, health and metrics; no API key needed.' },
     ],
     security: [{ apiKey: [] }, { bearer: [] }],
-    paths: { ...orderPaths(), ...accessPaths(), ...metaPaths() },
+    paths: { ...orderPaths(), ...customerPaths(), ...accessPaths(), ...metaPaths() },
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
@@ -1028,11 +899,17 @@ export function buildOpenApiDocument(): OpenApiDocument {
           name: 'If-Match',
           in: 'header',
           required: false,
-          description: 'Change only if the order is still at this version (e.g. "3"); else 409.',
+          description: 'Change only if the resource is still at this version (e.g. "3"); else 409.',
           schema: jsonSchema(ifMatchHeader.unwrap()),
         },
       },
-      schemas: { ...requests, ...patchSchemas(generated), ...responseSchemas() },
+      schemas: {
+        ...requests,
+        ...patchSchemas(generated),
+        ...responseSchemas(),
+        ...customerRequestSchemas(),
+        ...customerResponseSchemas(),
+      },
       responses: errorResponses(),
     },
   };

@@ -10,6 +10,7 @@ import {
   type OrderJson,
   type PaymentJson,
 } from '@openretail/contracts';
+import { mergePatch } from '../http/merge-patch';
 
 /**
  * The shapes of the order endpoints' requests. Bodies use the one order schema of the contracts
@@ -38,7 +39,7 @@ export const idempotencyKeyHeader = z
 /** A version as an If-Match value: the plain number or an entity tag ("3"). */
 export const ifMatchHeader = z
   .string()
-  .regex(/^\s*(W\/)?"?\d{1,15}"?\s*$/, 'must be the order version to change, e.g. "3"')
+  .regex(/^\s*(W\/)?"?\d{1,15}"?\s*$/, 'must be the version to change, e.g. "3"')
   .transform((v) => Number(v.replace(/[\sW/"]/g, '')))
   .optional();
 
@@ -51,7 +52,7 @@ export function header<T>(schema: z.ZodType<T>, name: string, value: string | un
 export const createOrderBody = orderInputSchema;
 
 /** Fields whose object value a PATCH merges into (RFC 7396) instead of replacing. */
-const MERGED_GROUPS = new Set(['customer', 'contragent', 'delivery', 'customFields']);
+const MERGED_GROUPS = ['customer', 'contragent', 'delivery', 'customFields'];
 
 /**
  * A JSON merge patch (RFC 7396) of an order as an edit: the new values and the field mask. Top-level
@@ -59,41 +60,18 @@ const MERGED_GROUPS = new Set(['customer', 'contragent', 'delivery', 'customFiel
  * one level down; items and tags are lists and replace as a whole.
  */
 export function orderPatch(body: unknown): { order: OrderJson; mask: string[] } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw ValidationError.field('(body)', 'must be a JSON object with the fields to change');
-  }
-  const unknown = Object.keys(body).filter((k) => !(EDITABLE_ORDER_FIELDS as readonly string[]).includes(k));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      unknown.map((field) => ({
-        field,
-        reason:
-          field === 'status'
-            ? 'change the status with POST /v1/orders/{id}/status'
-            : field === 'payments'
-              ? 'change payments with /v1/orders/{id}/payments'
-              : 'is not an editable order field',
-      })),
-    );
-  }
-  const mask: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-    if (MERGED_GROUPS.has(field) && value && typeof value === 'object' && !Array.isArray(value)) {
-      const members = Object.entries(value as Record<string, unknown>);
-      if (members.length === 0) throw ValidationError.field(field, 'name at least one member to change');
-      for (const [member, memberValue] of members) {
-        mask.push(`${field}.${member}`);
-        if (memberValue !== null) ((values[field] ??= {}) as Record<string, unknown>)[member] = memberValue;
-      }
-    } else {
-      mask.push(field);
-      if (value !== null) values[field] = value;
-    }
-  }
-  if (mask.length === 0) throw ValidationError.field('(body)', 'name at least one field to change');
+  const { values, mask } = mergePatch(body, {
+    fields: EDITABLE_ORDER_FIELDS,
+    merged: MERGED_GROUPS,
+    refuse: (field) =>
+      field === 'status'
+        ? 'change the status with POST /v1/orders/{id}/status'
+        : field === 'payments'
+          ? 'change payments with /v1/orders/{id}/payments'
+          : 'is not an editable order field',
+  });
   // Nested members are checked in the orders service against the merged order; here the types.
-  const shallow = Object.fromEntries(Object.entries(values).filter(([k]) => !MERGED_GROUPS.has(k)));
+  const shallow = Object.fromEntries(Object.entries(values).filter(([k]) => !MERGED_GROUPS.includes(k)));
   parse(orderEditSchema, shallow);
   return { order: values as OrderJson, mask };
 }

@@ -12,6 +12,9 @@ const SCOPES: Record<Permission, string[]> = {
   'payments:mark-paid': [],
   'reference-data:read': ['reference_read', 'custom_fields_read'],
   'reference-data:write': ['reference_write', 'custom_fields_write'],
+  // No RetailCRM scope while this layer serves no customer methods (customer_read, customer_write).
+  'customers:read': [],
+  'customers:write': [],
   'access:admin': ['user_read'],
   'act-as-user': [],
 };
