@@ -12,10 +12,18 @@ import { OrdersController } from './orders/orders.controller';
 import { OrdersClientModule } from './orders/orders-client.module';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
 import { RetailCrmV5Module } from './retailcrm-v5/retailcrm-v5.module';
+import { SegmentsModule } from './segments/segments.module';
 import type { GatewayConfig } from './service';
 
 @Module({
-  imports: [AccessModule, ReferenceDataModule, OrdersClientModule, CustomersClientModule, RetailCrmV5Module],
+  imports: [
+    AccessModule,
+    ReferenceDataModule,
+    OrdersClientModule,
+    CustomersClientModule,
+    SegmentsModule,
+    RetailCrmV5Module,
+  ],
   controllers: [OrdersController, CustomersController, CorporateCustomersController, OpenApiController],
   providers: [
     {

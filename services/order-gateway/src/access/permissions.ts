@@ -16,6 +16,10 @@ export const PERMISSIONS = [
   'customers:read',
   /** Create and change customers, their notes, companies, contacts and addresses. */
   'customers:write',
+  /** Read customer segments, their members and a customer's segments. */
+  'segments:read',
+  /** Create segments and change their name or filter. */
+  'segments:write',
   /** Manage API keys and users. */
   'access:admin',
   /** Send X-Acting-User to act on behalf of any active user. */

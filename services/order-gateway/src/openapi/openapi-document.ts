@@ -33,6 +33,7 @@ import {
   statusChangeBody,
 } from '../orders/order-requests';
 import { customerPaths, customerRequestSchemas, customerResponseSchemas } from './customers-openapi';
+import { segmentPaths, segmentRequestSchemas, segmentResponseSchemas } from './segments-openapi';
 import {
   HISTORY,
   LIST,
@@ -867,11 +868,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
         description: 'Corporate customers: their companies, contact persons and addresses.',
       },
       { name: 'customer-history', description: 'What changed in customers, for audits and sync.' },
+      { name: 'segments', description: 'Dynamic customer segments, their members, a customer’s segments.' },
       { name: 'access', description: 'API keys, users, and what the presented key may do.' },
       { name: 'meta', description: 'This document, health and metrics; no API key needed.' },
     ],
     security: [{ apiKey: [] }, { bearer: [] }],
-    paths: { ...orderPaths(), ...customerPaths(), ...accessPaths(), ...metaPaths() },
+    paths: { ...orderPaths(), ...customerPaths(), ...segmentPaths(), ...accessPaths(), ...metaPaths() },
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
@@ -909,6 +911,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ...responseSchemas(),
         ...customerRequestSchemas(),
         ...customerResponseSchemas(),
+        ...segmentRequestSchemas(),
+        ...segmentResponseSchemas(),
       },
       responses: errorResponses(),
     },

@@ -91,11 +91,12 @@ export function paymentPatch(body: unknown): { payment: PaymentJson; mask: strin
   return { payment: parse(paymentEditSchema.strict(), values) as PaymentJson, mask };
 }
 
-const list = z
+/** A query parameter that lists values: repeated, or separated with commas. */
+export const list = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
   .optional();
-const number = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').optional();
+export const number = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').optional();
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional();
 
 export const listOrdersQuery = z.strictObject({

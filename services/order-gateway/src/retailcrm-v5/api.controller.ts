@@ -15,6 +15,9 @@ const SCOPES: Record<Permission, string[]> = {
   // No RetailCRM scope while this layer serves no customer methods (customer_read, customer_write).
   'customers:read': [],
   'customers:write': [],
+  // RetailCRM segments are read with customer_read, which this layer does not serve yet.
+  'segments:read': [],
+  'segments:write': [],
   'access:admin': ['user_read'],
   'act-as-user': [],
 };
