@@ -43,4 +43,12 @@ export const ordersServiceDefinition: ServiceDefinition = {
       ];
     },
   },
+  consumers: (app) => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { customerLinksConsumer } =
+      require('./orders/customer-links') as typeof import('./orders/customer-links');
+    const { OrdersService } = require('./orders/orders.service') as typeof import('./orders/orders.service');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return [customerLinksConsumer(app.get(OrdersService))];
+  },
 };

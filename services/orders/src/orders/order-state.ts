@@ -66,5 +66,6 @@ export interface PaymentState {
 export interface Actor {
   userId?: string;
   groups: string[];
-  source: 'api' | 'manager' | 'trigger' | 'import' | 'integration';
+  /** Callers name one of ORDER_HISTORY_SOURCES; 'system' is the platform itself (customer links). */
+  source: 'api' | 'manager' | 'trigger' | 'import' | 'integration' | 'system';
 }

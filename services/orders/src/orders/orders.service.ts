@@ -4,6 +4,7 @@ import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro
 import {
   ConflictError,
   NotFoundError,
+  SYSTEM_SOURCE,
   ValidationError,
   newId,
   type Money,
@@ -225,6 +226,65 @@ export class OrdersService {
       if (plan.noop) return viewOf(ref, before, row.version);
       return this.store(em, ref, plan, caller, row);
     });
+  }
+
+  /**
+   * Points an order at the customer profile the customers service decided on (identity resolution,
+   * a merge or its undo), in the caller's transaction: a change of its own, outside the command
+   * pipeline (no validation rule or status matrix is about it), recorded like any other with its
+   * history entry (source system) and order.updated. Only while the order still points at
+   * `expected` (undefined: at no customer), so that a change made in between (a manager's) is kept.
+   * Answers whether the order changed.
+   */
+  async linkCustomer(
+    em: EntityManager,
+    orderId: string,
+    customerId: string,
+    expected: string | undefined,
+  ): Promise<boolean> {
+    const row = await em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!row || (row.customerId ?? undefined) !== expected) return false;
+    return this.relinkCustomer(em, row, customerId);
+  }
+
+  /**
+   * Customers merged into `survivorId`: their orders point at it, except `skip` (the orders whose
+   * move comes with a customer link event of its own). Answers how many orders changed.
+   */
+  async repointCustomers(
+    em: EntityManager,
+    mergedIds: readonly string[],
+    survivorId: string,
+    skip: readonly string[],
+  ): Promise<number> {
+    const rows = await em.find(
+      Order,
+      { customerId: { $in: [...mergedIds] }, ...(skip.length ? { id: { $nin: [...skip] } } : {}) },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+    let changed = 0;
+    for (const row of rows) if (await this.relinkCustomer(em, row, survivorId)) changed++;
+    return changed;
+  }
+
+  private async relinkCustomer(em: EntityManager, row: Order, customerId: string): Promise<boolean> {
+    const before = fromDocument(row.document as OrderDocument);
+    const previous = before.customer.customerId;
+    if (previous === customerId) return false;
+    const after: OrderState = {
+      ...before,
+      customer: { ...before.customer, customerId },
+      updatedAt: new Date(),
+    };
+    const plan: PlannedChange = {
+      command: { kind: 'edit', order: {}, mask: ['customer.customerId'] },
+      before,
+      after,
+      noop: false,
+      history: [{ field: 'customer.customerId', oldValue: previous ?? null, newValue: customerId }],
+    };
+    await this.store(em, await this.referenceData.get(), plan, SYSTEM_CALLER, row);
+    return true;
   }
 
   /** Whether this key was used on the order before, for the same request; a conflict if for another. */
@@ -528,6 +588,9 @@ interface DuplicateRow {
   version: string;
   document: OrderDocument;
 }
+
+/** The platform itself acting on orders (the customers service's links): history says 'system'. */
+const SYSTEM_CALLER: Caller = { source: SYSTEM_SOURCE, groups: [], sites: 'all', permissions: [] };
 
 export function viewOf(ref: ReferenceData, order: OrderState, version: number): OrderView {
   return {
