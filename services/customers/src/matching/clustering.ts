@@ -13,8 +13,8 @@ export interface Clustering {
 }
 
 /**
- * Connected components over automatic-merge pairs, strongest pair first, with a guard chaining
- * needs: a pair joins two components only when no record of one contradicts any record of the other
+ * Connected components over automatic-merge pairs (pairs without contradictions themselves),
+ * strongest pair first, with a guard chaining needs: a pair joins two components only when no record of one contradicts any record of the other
  * (`conflict`) and the result stays within `maxClusterSize`. Otherwise A~B and B~C would merge A and
  * C even when A and C are two people who share B's phone.
  *
@@ -47,7 +47,10 @@ export function clusterPairs(
     if (ra === rb) continue;
     const ma = membersOf(ra);
     const mb = membersOf(rb);
-    if (ma.length + mb.length > maxClusterSize || crosses(ma, mb, conflict)) {
+    // Two single records: the pair itself is the only one, and an automatic pair has no
+    // contradiction, so there is nothing to check (most unions of a large base are these).
+    const single = ma.length === 1 && mb.length === 1;
+    if (ma.length + mb.length > maxClusterSize || (!single && crosses(ma, mb, conflict))) {
       refused.push(pair);
       continue;
     }

@@ -1,7 +1,6 @@
 import { withinOneEdit } from './compare/edits';
 import { jaroWinkler } from './compare/jaro-winkler';
 import { FIELD_LEVELS, FIELD_NAMES, type FieldLevel, type FieldName, type MatchConfig } from './match-config';
-import { splitEmail } from './normalise/email';
 import { areNameVariants, isKnownFirstName, looksLikeSurname } from './normalise/name';
 import type { NormalisedRecord } from './record';
 
@@ -425,10 +424,17 @@ function compareEmails(xs: readonly string[], ys: readonly string[], model: Matc
 
 /** Same mailbox name at another provider, or a near-identical name at the same one. */
 function emailsClose(x: string, y: string, high: number): boolean {
-  const [lx, dx] = splitEmail(x);
-  const [ly, dy] = splitEmail(y);
-  if (lx === ly) return lx.length >= 5;
-  return dx === dy && jaroWinkler(lx, ly) >= high;
+  const ax = x.lastIndexOf('@');
+  const ay = y.lastIndexOf('@');
+  if (ax === ay && sameChars(x, 0, y, 0, ax)) return ax >= 5; // same local part
+  const domainLength = x.length - ax;
+  if (y.length - ay !== domainLength || !sameChars(x, ax, y, ay, domainLength)) return false;
+  return jaroWinkler(x.slice(0, ax), y.slice(0, ay)) >= high;
+}
+
+function sameChars(x: string, i: number, y: string, j: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (x.charCodeAt(i + k) !== y.charCodeAt(j + k)) return false;
+  return true;
 }
 
 /** One typed digit off or transposed, or day and month swapped (both "YYYY-MM-DD"). */
