@@ -216,9 +216,7 @@ function watchedProcesses() {
   if (kafkaPid) watched.set('kafka-mock', () => cpuSeconds(kafkaPid) ?? 0);
   if (postgresPids().length > 0) {
     watched.set('postgres', postgresCpu);
-    watched.set('pg-platform', () =>
-      platformBackends.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
-    );
+    watched.set('pg-platform', () => platformBackends.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
   }
   watched.set('bench', () => {
     const { user, system } = process.cpuUsage();
