@@ -22,3 +22,36 @@ export function readableEntries<T extends { id: number; at: Date }>(
   }
   return out;
 }
+
+/** How many windows of entries one read scans at most while it fills a filtered page. */
+export const MAX_HISTORY_WINDOWS = 20;
+
+/**
+ * A page of a history for a reader who may see only some entries (its sites, a time window).
+ * Gaps are judged on the ids of every entry, whoever may see them: another site's entry is no gap,
+ * and judged after filtering it would hold the page back until the gap timeout. Windows of `limit`
+ * entries are scanned until the page is full, the readable run ends (a gap still filling, or the
+ * end) or MAX_HISTORY_WINDOWS were scanned; `lastId` moves past what the reader may not see, so its
+ * next call starts there.
+ */
+export async function readVisibleHistory<T extends { id: number; at: Date }>(options: {
+  afterId: number;
+  limit: number;
+  /** Every entry after the id, oldest first, at most `limit`. */
+  scan: (afterId: number, limit: number) => Promise<T[]>;
+  isVisible: (entry: T) => boolean;
+  now?: Date;
+}): Promise<{ entries: T[]; lastId: number }> {
+  const { limit, scan, isVisible } = options;
+  const entries: T[] = [];
+  let lastId = options.afterId;
+  for (let w = 0; w < MAX_HISTORY_WINDOWS && entries.length < limit; w++) {
+    const wanted = limit - entries.length;
+    const rows = await scan(lastId, wanted);
+    const readable = readableEntries(rows, lastId, options.now ?? new Date());
+    entries.push(...readable.filter(isVisible));
+    lastId = readable.at(-1)?.id ?? lastId;
+    if (readable.length < rows.length || rows.length < wanted) break;
+  }
+  return { entries, lastId };
+}

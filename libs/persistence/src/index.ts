@@ -9,6 +9,11 @@ export {
 } from './orm';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { runMigrationCli } from './migration-cli';
-export { HISTORY_GAP_TIMEOUT_MS, readableEntries } from './history-cursor';
+export {
+  HISTORY_GAP_TIMEOUT_MS,
+  MAX_HISTORY_WINDOWS,
+  readVisibleHistory,
+  readableEntries,
+} from './history-cursor';
 export { GroupCommit, type GroupCommitOptions, type BatchWrite } from './group-commit';
 export { EntityManager } from '@mikro-orm/postgresql';

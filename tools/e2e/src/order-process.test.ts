@@ -26,6 +26,7 @@ interface HistoryPage {
   entries: {
     id: number;
     orderId: string;
+    site: string;
     field: string;
     oldValue: unknown;
     newValue: unknown;
@@ -324,6 +325,7 @@ describe('order process through the gateway', () => {
   });
 
   test("a key for one site can neither read nor write another site's orders", async () => {
+    const before = await call<HistoryPage>('GET', '/v1/orders/history?afterId=0&limit=1000');
     const retail = await create();
     const read = await call<ErrorBody>('GET', `/v1/orders/${retail.id}`, undefined, {
       'X-API-Key': wholesaleKey,
@@ -353,6 +355,15 @@ describe('order process through the gateway', () => {
       },
     );
     assert.equal(own.status, 201, JSON.stringify(own.body));
+    // The other site's fresh entries are no gap to wait for: its history shows its own order at once.
+    const history = await call<HistoryPage>(
+      'GET',
+      `/v1/orders/history?afterId=${before.body.lastId}`,
+      undefined,
+      { 'X-API-Key': wholesaleKey },
+    );
+    assert.ok(history.body.entries.every((e) => e.site === 'pult-opt'));
+    assert.ok(history.body.entries.some((e) => e.orderId === (own.body as Order).id));
   });
 
   test('lists filter and page without repeating an order', async () => {

@@ -11,11 +11,10 @@ import {
   type OrderJson,
 } from '@openretail/contracts';
 import { eventsCommitted, injectTraceHeaders, outboxInsert, recordEvents } from '@openretail/messaging';
-import { GroupCommit } from '@openretail/persistence';
+import { GroupCommit, readVisibleHistory } from '@openretail/persistence';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
 import { deadlineScheduler } from '../overdue/deadline-scheduler';
-import { readableEntries } from '../history/history-cursor';
 import type { HistoryChange } from '../history/history';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
 import type { ReferenceData } from '../reference-data/reference-data';
@@ -396,27 +395,41 @@ export class OrdersService {
       throw ValidationError.field('afterId', 'must be a whole number, 0 or more');
     }
     const em = this.orm.em.fork();
-    const where: FilterQuery<OrderHistoryEntry> = {
-      id: { $gt: query.afterId },
-      site: { $in: this.readableSites(query.sites, caller, ref) },
-    };
+    const sites = this.readableSites(query.sites, caller, ref);
+    const window =
+      query.from || query.to
+        ? { at: { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) } }
+        : {};
+    const matching: FilterQuery<OrderHistoryEntry> = { site: { $in: sites }, ...window };
+    const totalCount = query.countTotal
+      ? await em.count(OrderHistoryEntry, {
+          id: { $gt: query.afterId },
+          ...matching,
+          ...(query.orderId ? { orderId: query.orderId } : {}),
+        })
+      : undefined;
     if (query.orderId) {
       await this.load(em, { id: query.orderId }, caller);
-      where.orderId = query.orderId;
+      // Per order the cursor is exact: the order's row lock orders its writers.
+      const entries = await em.find(
+        OrderHistoryEntry,
+        { id: { $gt: query.afterId }, orderId: query.orderId, ...window },
+        { orderBy: { id: 'asc' }, limit },
+      );
+      return { entries, lastId: entries.at(-1)?.id ?? query.afterId, totalCount };
     }
-    if (query.from || query.to) {
-      where.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
-    }
-    const totalCount = query.countTotal ? await em.count(OrderHistoryEntry, where) : undefined;
-    const rows = await em.find(OrderHistoryEntry, where, { orderBy: { id: 'asc' }, limit });
-    // Per order the cursor is exact (a row lock orders its writers); across orders gaps may still fill.
-    // (A time window skips ids, but only recent gaps hold a page back, so old windows read whole.)
-    const entries = query.orderId ? rows : readableEntries(rows, query.afterId, new Date());
-    return {
-      entries,
-      lastId: entries.length > 0 ? entries[entries.length - 1].id : query.afterId,
-      totalCount,
-    };
+    // Across orders gaps may still fill: judged on every site's ids (see readVisibleHistory).
+    const { entries, lastId } = await readVisibleHistory({
+      afterId: query.afterId,
+      limit,
+      scan: (afterId, wanted) =>
+        this.orm.em
+          .fork()
+          .find(OrderHistoryEntry, { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit: wanted }),
+      isVisible: (e) =>
+        sites.includes(e.site) && (!query.from || e.at >= query.from) && (!query.to || e.at < query.to),
+    });
+    return { entries, lastId, totalCount };
   }
 
   private context(ref: ReferenceData, caller: Caller): CommandContext {
