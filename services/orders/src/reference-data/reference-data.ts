@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, codeSchema, type FieldViolation } from '@openretail/contracts';
+import { CUSTOM_FIELD_TYPES, ValidationError, codeSchema, type FieldViolation } from '@openretail/contracts';
 import { compileRules, type CompiledRuleSet } from '../validation/engine';
 import { lookupsFromReferenceData, parseRules } from '../validation/rules';
 import { crossReferenceViolations } from './validate-reference-data';
@@ -67,15 +67,6 @@ export const userGroupSchema = z.object({ ...named });
 export const cancelReasonSchema = z.object({ ...named, ...ordered });
 export const simpleDictionarySchema = z.object({ ...named, ...ordered });
 
-export const CUSTOM_FIELD_TYPES = [
-  'string',
-  'text',
-  'integer',
-  'decimal',
-  'boolean',
-  'date',
-  'dictionary',
-] as const;
 export const customFieldSchema = z
   .object({
     ...named,
