@@ -42,6 +42,7 @@ export function customerFromProto(c: Customer__Output, field = 'customer'): Cust
   const m = c.metrics;
   return compact<CustomerJson>({
     id: str(c.id),
+    numericId: Number(c.numericId) > 0 ? Number(c.numericId) : undefined,
     site: str(c.site),
     externalId: str(c.externalId),
     firstName: str(c.firstName),
@@ -79,6 +80,7 @@ export function customerToProto(c: CustomerJson, field = 'customer'): Customer {
   const m = c.metrics;
   return {
     id: c.id,
+    numericId: c.numericId,
     site: c.site,
     externalId: c.externalId,
     firstName: c.firstName,
@@ -217,6 +219,7 @@ export function corporateCustomerFromProto(
 ): CorporateCustomerJson {
   return compact<CorporateCustomerJson>({
     id: str(c.id),
+    numericId: Number(c.numericId) > 0 ? Number(c.numericId) : undefined,
     site: str(c.site),
     externalId: str(c.externalId),
     name: str(c.name),

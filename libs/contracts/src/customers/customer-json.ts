@@ -50,6 +50,8 @@ export interface CustomerMetricsJson {
 
 export interface CustomerJson {
   id?: string;
+  /** Output only: the customer's number in the installation (one numbering with corporate customers). */
+  numericId?: number;
   site?: string;
   externalId?: string;
   firstName?: string;
@@ -107,6 +109,8 @@ export interface ContactPersonJson {
 
 export interface CorporateCustomerJson {
   id?: string;
+  /** Output only: see CustomerJson.numericId. */
+  numericId?: number;
   site?: string;
   externalId?: string;
   name?: string;
