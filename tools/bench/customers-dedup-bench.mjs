@@ -4,7 +4,7 @@
 //
 //   npx nx build customers && node tools/bench/customers-dedup-bench.mjs [--n 1000000] [--seed 1]
 //     [--queries 10000] [--input base.ndjson] [--pg] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
-//     [--config site-override.json]
+//     [--config site-override.json] [--estimate-u]
 //
 // 1. Batch: normalises the n records, builds the blocking index, scans every candidate pair and
 //    clusters the automatic merges, as the customers batch job does (without its database writes),
@@ -16,6 +16,9 @@
 //    quality. With --pg the candidates come from PostgreSQL instead, as in the service: a throw-away
 //    database matchbench_<pid> with the keys table (site, key, customer_id) indexed and the
 //    normalised profiles, loaded with COPY and dropped at the end.
+//
+// --config applies a site override (JSON, see match-config.ts) over the defaults; --estimate-u
+// replaces the configured u probabilities by those estimated from the base itself (estimateU).
 //
 // --input reads a base written by customers-generate.mjs (its last --queries records are the
 // queries) instead of generating one.
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     pg: { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     config: { type: 'string' },
+    'estimate-u': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -56,12 +60,14 @@ try {
   console.error('bench: build the engine first: npx nx build customers');
   process.exit(2);
 }
-const { DedupJob, blockingKeys, compileModel, matchOne, normaliseRecord, resolveMatchConfig } = engine;
+const { DedupJob, blockingKeys, compileModel, estimateU, matchOne, normaliseRecord, resolveMatchConfig } =
+  engine;
 
 const n = Number(values.n);
 const queryCount = Number(values.queries);
-const config = resolveMatchConfig(values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {});
-const model = compileModel(config);
+const override = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
+let config = resolveMatchConfig(override);
+let model = compileModel(config);
 const REGION = { defaultRegion: 'RU' };
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const secs = (ms) => `${fmt(ms / 1000, 1)} s`;
@@ -110,6 +116,13 @@ baseRaw.length = 0;
 console.log(
   `  normalise  ${timing(normaliseTime)}  ${fmt(records.length / (normaliseTime.ms / 1000))} records/s`,
 );
+
+if (values['estimate-u']) {
+  phase = stopwatch();
+  config = resolveMatchConfig({ ...override, fields: estimateU(records, model).fields });
+  model = compileModel(config);
+  console.log(`  estimate u ${timing(phase())}  from 200,000 random pairs of the base`);
+}
 
 phase = stopwatch();
 const job = new DedupJob(records, model);

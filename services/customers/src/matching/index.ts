@@ -57,3 +57,4 @@ export {
   type ScanOptions,
   type ScanReport,
 } from './batch-dedup';
+export { estimateU, type EstimateUOptions } from './calibration';

@@ -1,13 +1,21 @@
-// Scratch flags reused by every call: the comparators run millions of times in a batch job and must
-// not allocate. Grown when a longer string comes (JavaScript is single-threaded, so sharing is safe).
-let flagsA = new Uint8Array(64);
-let flagsB = new Uint8Array(64);
+// Scratch marks reused by every call: the comparators run millions of times in a batch job and must
+// not allocate. A position is marked when it holds the current call's stamp, so nothing is cleared
+// between calls. Grown when a longer string comes (JavaScript is single-threaded, so sharing is safe).
+let marksA = new Uint32Array(64);
+let marksB = new Uint32Array(64);
+let stamp = 0;
 
-function ensure(length: number): void {
-  if (flagsA.length < length) {
-    flagsA = new Uint8Array(length * 2);
-    flagsB = new Uint8Array(length * 2);
+function nextStamp(length: number): number {
+  if (marksA.length < length) {
+    marksA = new Uint32Array(length * 2);
+    marksB = new Uint32Array(length * 2);
   }
+  if (stamp === 0xffffffff) {
+    marksA.fill(0);
+    marksB.fill(0);
+    stamp = 0;
+  }
+  return ++stamp;
 }
 
 /** Jaro similarity in [0, 1]; 1 for two equal strings (two empty strings included). */
@@ -16,9 +24,7 @@ export function jaro(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
-  ensure(la > lb ? la : lb);
-  flagsA.fill(0, 0, la);
-  flagsB.fill(0, 0, lb);
+  const mark = nextStamp(la > lb ? la : lb);
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
   let matches = 0;
   for (let i = 0; i < la; i++) {
@@ -26,9 +32,9 @@ export function jaro(a: string, b: string): number {
     const to = i + window + 1 < lb ? i + window + 1 : lb;
     const c = a.charCodeAt(i);
     for (let j = from; j < to; j++) {
-      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
-        flagsA[i] = 1;
-        flagsB[j] = 1;
+      if (marksB[j] !== mark && b.charCodeAt(j) === c) {
+        marksA[i] = mark;
+        marksB[j] = mark;
         matches++;
         break;
       }
@@ -38,8 +44,8 @@ export function jaro(a: string, b: string): number {
   let transpositions = 0;
   let k = 0;
   for (let i = 0; i < la; i++) {
-    if (flagsA[i] === 0) continue;
-    while (flagsB[k] === 0) k++;
+    if (marksA[i] !== mark) continue;
+    while (marksB[k] !== mark) k++;
     if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
     k++;
   }

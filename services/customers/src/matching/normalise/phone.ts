@@ -36,18 +36,20 @@ export function normalisePhone(raw: string, defaultRegion: Region): string | und
  * extensions included, goes to the library.
  */
 function russianMobile(s: string): string | undefined {
-  let digits = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += s[i];
-    else if (c === 43 /* + */) {
-      if (i !== 0) return undefined;
-    } else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46) return undefined; // space ( ) - .
+  if (!MOBILE_SHAPE.test(s)) return undefined;
+  const digits = s.replace(/[\s().-]/g, '');
+  const plus = digits.charCodeAt(0) === 43;
+  const national = plus ? digits.slice(1) : digits;
+  if (
+    national.length === 11 &&
+    national[1] === '9' &&
+    (national[0] === '7' || (national[0] === '8' && !plus))
+  ) {
+    return `+7${national.slice(1)}`;
   }
-  const plus = s.charCodeAt(0) === 43;
-  if (digits.length === 11 && digits[1] === '9' && (digits[0] === '7' || (digits[0] === '8' && !plus))) {
-    return `+7${digits.slice(1)}`;
-  }
-  if (digits.length === 10 && digits[0] === '9' && !plus) return `+7${digits}`;
+  if (national.length === 10 && national[0] === '9' && !plus) return `+7${national}`;
   return undefined;
 }
+
+// Digits with spaces, brackets, dashes and dots, and "+" only in front.
+const MOBILE_SHAPE = /^\+?[\d\s().-]+$/;
