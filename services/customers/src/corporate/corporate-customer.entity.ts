@@ -11,6 +11,7 @@ import type { StoredAddress } from '../profiles/customer.entity';
 @Entity({ tableName: 'corporate_customers' })
 @Unique({ name: 'corporate_customers_site_external_id_uniq', properties: ['site', 'externalId'] })
 @Unique({ name: 'corporate_customers_site_idempotency_key_uniq', properties: ['site', 'idempotencyKey'] })
+@Unique({ name: 'corporate_customers_numeric_id_uniq', properties: ['numericId'] })
 @Index({ name: 'corporate_customers_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
 @Index({ name: 'corporate_customers_merged_into_idx', properties: ['mergedInto'] })
 @Index({
@@ -21,6 +22,10 @@ import type { StoredAddress } from '../profiles/customer.entity';
 export class CorporateCustomer {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
+
+  /** From customer_numeric_id_seq, as individual customers' (see Customer.numericId). */
+  @Property({ type: new BigIntType('number'), autoincrement: true })
+  numericId!: number;
 
   @Property({ type: 'text' })
   site!: string;

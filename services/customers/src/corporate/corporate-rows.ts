@@ -99,6 +99,7 @@ function companyStateOf(c: CorporateCompany): CompanyState {
 export function corporateViewOf(rows: CorporateRows, state = corporateStateOf(rows)): CorporateView {
   return {
     corporate: state,
+    numericId: rows.row.numericId,
     ...(rows.row.mergedInto ? { mergedInto: rows.row.mergedInto } : {}),
     version: rows.row.version,
   };

@@ -46,6 +46,8 @@ export interface CorporateState {
 
 export interface CorporateView {
   corporate: CorporateState;
+  /** The corporate customer's number in the installation (one numbering with individual customers). */
+  numericId: number;
   mergedInto?: string;
   version: number;
 }

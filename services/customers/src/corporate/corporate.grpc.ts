@@ -59,7 +59,7 @@ export class CorporateCustomersGrpcHandler {
       UpdateCorporateCustomer: (req) =>
         execute(req, { kind: 'edit', input: corporateOf(req.corporateCustomer), mask: mask(req.updateMask) }),
       ListCorporateCustomers: async (req) => {
-        const { views, nextPageToken } = await this.corporate.list(
+        const { views, nextPageToken, totalCount } = await this.corporate.list(
           {
             sites: req.sites,
             name: req.name || undefined,
@@ -69,10 +69,18 @@ export class CorporateCustomersGrpcHandler {
             includeMerged: req.includeMerged,
             pageSize: req.pageSize,
             pageToken: req.pageToken || undefined,
+            numericIds: req.numericIds.map(Number),
+            externalIds: req.externalIds,
+            offset: req.offset,
+            countTotal: req.countTotal,
           },
           callerFromProto(req.caller),
         );
-        return { corporateCustomers: views.map(toProto), nextPageToken: nextPageToken ?? '' };
+        return {
+          corporateCustomers: views.map(toProto),
+          nextPageToken: nextPageToken ?? '',
+          totalCount: totalCount ?? 0,
+        };
       },
       AddCorporateCompany: (req) => execute(req, { kind: 'company-add', input: companyOf(req.company) }),
       UpdateCorporateCompany: (req) =>
@@ -112,9 +120,15 @@ export class CorporateCustomersGrpcHandler {
   }
 }
 
-export function corporateJsonOf({ corporate: c, mergedInto, version }: CorporateView): CorporateCustomerJson {
+export function corporateJsonOf({
+  corporate: c,
+  numericId,
+  mergedInto,
+  version,
+}: CorporateView): CorporateCustomerJson {
   return {
     ...c,
+    numericId,
     companies: c.companies.map((co) => ({ ...co, createdAt: co.createdAt.toISOString() })),
     contacts: c.contacts.map(({ createdAt: _createdAt, ...contact }) => contact),
     mergedInto,
@@ -133,6 +147,7 @@ function corporateOf(c: customersV1.CorporateCustomer__Output | null | undefined
   if (!c) return {};
   const {
     id: _id,
+    numericId: _numericId,
     mergedInto: _mergedInto,
     version: _version,
     createdAt: _createdAt,

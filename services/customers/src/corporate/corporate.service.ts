@@ -23,6 +23,7 @@ import { draftOf, earlierCreate } from '../shared/create-retry';
 import type { CustomerKey } from '../shared/customer-key';
 import {
   checkIdempotencyKey,
+  checkOffset,
   checkPageSize,
   checkUuid,
   decodePageToken,
@@ -56,6 +57,11 @@ export interface CorporateFilter {
   includeMerged?: boolean;
   pageSize?: number;
   pageToken?: string;
+  /** Any of these, by numeric id or external id. */
+  numericIds?: number[];
+  externalIds?: string[];
+  offset?: number;
+  countTotal?: boolean;
 }
 
 /**
@@ -153,7 +159,7 @@ export class CorporateCustomersService {
   async list(
     filter: CorporateFilter,
     caller: Caller,
-  ): Promise<{ views: CorporateView[]; nextPageToken?: string }> {
+  ): Promise<{ views: CorporateView[]; nextPageToken?: string; totalCount?: number }> {
     const ref = await this.referenceData.get();
     const pageSize = checkPageSize(filter.pageSize, 20, 100, 'pageSize');
     const em = this.orm.em.fork();
@@ -178,6 +184,12 @@ export class CorporateCustomersService {
       const contacts = await em.find(CorporateContact, { customerId });
       and.push({ id: { $in: contacts.map((c) => c.corporateCustomerId) } });
     }
+    const anyOf: FilterQuery<CorporateCustomer>[] = [];
+    if (filter.numericIds?.length) anyOf.push({ numericId: { $in: filter.numericIds } });
+    if (filter.externalIds?.length) anyOf.push({ externalId: { $in: filter.externalIds } });
+    if (anyOf.length > 0) and.push({ $or: anyOf });
+    const offset = checkOffset(filter.offset, filter.pageToken);
+    const totalCount = filter.countTotal ? await em.count(CorporateCustomer, { $and: and }) : undefined;
     if (filter.pageToken) {
       const after = decodePageToken(filter.pageToken);
       and.push({ $or: [{ createdAt: { $lt: after.at } }, { createdAt: after.at, id: { $lt: after.id } }] });
@@ -185,13 +197,14 @@ export class CorporateCustomersService {
     const rows = await em.find(
       CorporateCustomer,
       { $and: and },
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1 },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1, offset },
     );
     const page = rows.slice(0, pageSize);
     const last = page[page.length - 1];
     return {
       views: (await partsOf(em, page)).map((r) => corporateViewOf(r)),
       nextPageToken: rows.length > pageSize ? encodePageToken(last.createdAt, last.id) : undefined,
+      totalCount,
     };
   }
 

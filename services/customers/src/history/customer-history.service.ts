@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
 import { NotFoundError, ValidationError } from '@openretail/contracts';
 import { readableEntries } from '@openretail/persistence';
 import { CorporateCustomer } from '../corporate/corporate-customer.entity';
@@ -14,7 +14,17 @@ export interface HistoryQuery {
   customerId?: string;
   sites?: string[];
   limit?: number;
+  /** individual or corporate: only that kind's entries. */
+  customerKind?: string;
+  /** Only entries recorded at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
+  countTotal?: boolean;
 }
+
+const KINDS = ['individual', 'corporate'];
+/** How many windows of entries one call reads at most while it fills a filtered page. */
+const MAX_WINDOWS = 20;
 
 /** The history of individual and corporate customers, read with a cursor (entries after id N). */
 @Injectable()
@@ -25,12 +35,22 @@ export class CustomerHistoryService {
   ) {}
 
   /** Entries after a cursor, oldest first, never skipping one that commits late. */
-  async history(query: HistoryQuery, caller: Caller) {
+  async history(
+    query: HistoryQuery,
+    caller: Caller,
+  ): Promise<{ entries: CustomerHistoryEntry[]; lastId: number; totalCount?: number }> {
     const limit = checkPageSize(query.limit, 100, 1000, 'limit');
     if (!Number.isSafeInteger(query.afterId) || query.afterId < 0) {
       throw ValidationError.field('afterId', 'must be a whole number, 0 or more');
     }
+    if (query.customerKind && !KINDS.includes(query.customerKind)) {
+      throw ValidationError.field('customerKind', `must be one of ${KINDS.join(', ')}`);
+    }
     const em = this.orm.em.fork();
+    const window: FilterQuery<CustomerHistoryEntry> =
+      query.from || query.to
+        ? { at: { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) } }
+        : {};
     if (query.customerId) {
       const id = checkUuid(query.customerId, 'customerId');
       const owner =
@@ -38,32 +58,51 @@ export class CustomerHistoryService {
         (await em.findOne(CorporateCustomer, { id }, { fields: ['site'] }));
       if (!owner || !canAccessSite(caller, owner.site)) throw new NotFoundError(`customer ${id} not found`);
       // Per customer the cursor is exact: the customer's row lock orders its writers.
-      const entries = await em.find(
-        CustomerHistoryEntry,
-        { customerId: id, id: { $gt: query.afterId } },
-        { orderBy: { id: 'asc' }, limit },
-      );
-      return { entries, lastId: entries.at(-1)?.id ?? query.afterId };
+      const where = { customerId: id, id: { $gt: query.afterId }, ...window };
+      const entries = await em.find(CustomerHistoryEntry, where, { orderBy: { id: 'asc' }, limit });
+      const totalCount = query.countTotal ? await em.count(CustomerHistoryEntry, where) : undefined;
+      return { entries, lastId: entries.at(-1)?.id ?? query.afterId, totalCount };
     }
     const ref = await this.referenceData.get();
-    const sites = new Set(readableSites(query.sites, caller, ref.siteCodes));
-    // Gaps are judged on the ids of every site (another site's entries are no gap), then the
-    // caller's sites are picked: a page may hold fewer entries than the limit, and lastId still
-    // moves past what the caller may not see.
-    // Its own entity manager: the second read must not be served these partly loaded entries.
-    const ids = await this.orm.em
-      .fork()
-      .find(
-        CustomerHistoryEntry,
-        { id: { $gt: query.afterId } },
-        { fields: ['id', 'at', 'site'], orderBy: { id: 'asc' }, limit },
-      );
-    const readable = readableEntries(ids, query.afterId, new Date());
-    const visible = readable.filter((e) => sites.has(e.site)).map((e) => e.id);
+    const sites = readableSites(query.sites, caller, ref.siteCodes);
+    const matching: FilterQuery<CustomerHistoryEntry> = {
+      site: { $in: sites },
+      ...(query.customerKind ? { customerKind: query.customerKind } : {}),
+      ...window,
+    };
+    const isVisible = (e: Pick<CustomerHistoryEntry, 'site' | 'customerKind' | 'at'>) =>
+      sites.includes(e.site) &&
+      (!query.customerKind || e.customerKind === query.customerKind) &&
+      (!query.from || e.at >= query.from) &&
+      (!query.to || e.at < query.to);
+    // Gaps are judged on the ids of every site and kind (another site's entries are no gap), then
+    // the caller's entries are picked. Windows are read until the page is full, the readable run
+    // ends (a gap still filling, or the end) or MAX_WINDOWS were read; lastId moves past what the
+    // caller may not see.
+    const visible: number[] = [];
+    let lastId = query.afterId;
+    for (let w = 0; w < MAX_WINDOWS && visible.length < limit; w++) {
+      const wanted = limit - visible.length;
+      // Its own entity manager: the second read must not be served these partly loaded entries.
+      const rows = await this.orm.em
+        .fork()
+        .find(
+          CustomerHistoryEntry,
+          { id: { $gt: lastId } },
+          { fields: ['id', 'at', 'site', 'customerKind'], orderBy: { id: 'asc' }, limit: wanted },
+        );
+      const readable = readableEntries(rows, lastId, new Date());
+      visible.push(...readable.filter(isVisible).map((e) => e.id));
+      lastId = readable.at(-1)?.id ?? lastId;
+      if (readable.length < rows.length || rows.length < wanted) break;
+    }
     const entries =
       visible.length > 0
         ? await em.find(CustomerHistoryEntry, { id: { $in: visible } }, { orderBy: { id: 'asc' } })
         : [];
-    return { entries, lastId: readable.at(-1)?.id ?? query.afterId };
+    const totalCount = query.countTotal
+      ? await em.count(CustomerHistoryEntry, { id: { $gt: query.afterId }, ...matching })
+      : undefined;
+    return { entries, lastId, totalCount };
   }
 }

@@ -3,6 +3,8 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 /** A manager's note on a customer: its own row, so notes never make a profile edit conflict. */
 @Entity({ tableName: 'customer_notes' })
 @Index({ name: 'customer_notes_customer_id_idx', properties: ['customerId', 'createdAt'] })
+// Lists of every note of a site (RetailCRM's customers/notes without a customer filter).
+@Index({ name: 'customer_notes_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
 export class CustomerNote {
   @PrimaryKey({ type: 'uuid' })
   id!: string;

@@ -71,6 +71,7 @@ export function viewOf(row: Customer, state = stateOf(row)): CustomerView {
   const money = (amountMinor: number) => (currency ? { amountMinor, currency } : undefined);
   return {
     customer: state,
+    numericId: row.numericId,
     metrics: dropUndefined({
       ordersCount: row.ordersCount,
       totalSpent: money(row.totalSpentMinor),

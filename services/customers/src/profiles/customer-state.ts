@@ -39,6 +39,8 @@ export interface CustomerMetrics {
 /** A customer as the service hands it out: plain data, never an entity. */
 export interface CustomerView {
   customer: CustomerState;
+  /** The customer's number in the installation. */
+  numericId: number;
   metrics: CustomerMetrics;
   mergedInto?: string;
   version: number;

@@ -44,6 +44,7 @@ export type StoredConsents = Partial<Record<'email' | 'sms' | 'messengers', Stor
 @Entity({ tableName: 'customers' })
 @Unique({ name: 'customers_site_external_id_uniq', properties: ['site', 'externalId'] })
 @Unique({ name: 'customers_site_idempotency_key_uniq', properties: ['site', 'idempotencyKey'] })
+@Unique({ name: 'customers_numeric_id_uniq', properties: ['numericId'] })
 @Index({ name: 'customers_site_created_at_idx', properties: ['site', 'createdAt', 'id'] })
 @Index({ name: 'customers_manager_id_idx', properties: ['managerId'] })
 @Index({ name: 'customers_merged_into_idx', properties: ['mergedInto'] })
@@ -64,6 +65,14 @@ export type StoredConsents = Partial<Record<'email' | 'sms' | 'messengers', Stor
 export class Customer {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
+
+  /**
+   * The customer's number in the installation, for integrations that name customers by numbers
+   * (RetailCRM's API). The database gives it from customer_numeric_id_seq, the sequence corporate
+   * customers take theirs from too, so one number names one customer of either kind.
+   */
+  @Property({ type: new BigIntType('number'), autoincrement: true })
+  numericId!: number;
 
   @Property({ type: 'text' })
   site!: string;

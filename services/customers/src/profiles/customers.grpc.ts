@@ -3,6 +3,7 @@ import { ValidationError, type CustomerJson } from '@openretail/contracts';
 import {
   customersV1,
   dateFromTimestamp,
+  moneyFromProto,
   timestampFromDate,
   type ServiceImplementation,
 } from '@openretail/grpc';
@@ -59,21 +60,54 @@ export class CustomersGrpcHandler {
           ),
         ),
       ListCustomers: async (req) => {
-        const { views, nextPageToken } = await this.customers.list(
+        const time = (t: typeof req.createdFrom, field: string) =>
+          t ? dateFromTimestamp(t, field) : undefined;
+        const money = (m: typeof req.minTotalSpent, field: string) =>
+          m?.currency ? moneyFromProto(m, field) : undefined;
+        const { views, nextPageToken, totalCount } = await this.customers.list(
           {
             sites: req.sites,
             managerId: req.managerId || undefined,
             tags: req.tags,
             vip: req.vip ?? undefined,
-            createdFrom: req.createdFrom ? dateFromTimestamp(req.createdFrom, 'createdFrom') : undefined,
-            createdTo: req.createdTo ? dateFromTimestamp(req.createdTo, 'createdTo') : undefined,
+            createdFrom: time(req.createdFrom, 'createdFrom'),
+            createdTo: time(req.createdTo, 'createdTo'),
             includeMerged: req.includeMerged,
             pageSize: req.pageSize,
             pageToken: req.pageToken || undefined,
+            ids: req.ids,
+            numericIds: req.numericIds.map(Number),
+            externalIds: req.externalIds,
+            query: req.query || undefined,
+            email: req.email || undefined,
+            sex: req.sex || undefined,
+            ordersCount: { min: req.minOrdersCount ?? undefined, max: req.maxOrdersCount ?? undefined },
+            totalSpent: {
+              min: money(req.minTotalSpent, 'minTotalSpent'),
+              max: money(req.maxTotalSpent, 'maxTotalSpent'),
+            },
+            averageCheck: {
+              min: money(req.minAverageCheck, 'minAverageCheck'),
+              max: money(req.maxAverageCheck, 'maxAverageCheck'),
+            },
+            firstOrderAt: {
+              min: time(req.firstOrderFrom, 'firstOrderFrom'),
+              max: time(req.firstOrderTo, 'firstOrderTo'),
+            },
+            lastOrderAt: {
+              min: time(req.lastOrderFrom, 'lastOrderFrom'),
+              max: time(req.lastOrderTo, 'lastOrderTo'),
+            },
+            offset: req.offset,
+            countTotal: req.countTotal,
           },
           callerFromProto(req.caller),
         );
-        return { customers: views.map(toProto), nextPageToken: nextPageToken ?? '' };
+        return {
+          customers: views.map(toProto),
+          nextPageToken: nextPageToken ?? '',
+          totalCount: totalCount ?? 0,
+        };
       },
       SearchCustomers: async (req) => {
         const views = await this.customers.search(
@@ -90,12 +124,16 @@ export class CustomersGrpcHandler {
         return { customers: views.map(toProto) };
       },
       ListCustomerHistory: async (req) => {
-        const { entries, lastId } = await this.historyService.history(
+        const { entries, lastId, totalCount } = await this.historyService.history(
           {
             afterId: Number(req.afterId),
             customerId: req.customerId || undefined,
             sites: req.sites,
             limit: req.limit,
+            customerKind: req.customerKind || undefined,
+            from: req.from ? dateFromTimestamp(req.from, 'from') : undefined,
+            to: req.to ? dateFromTimestamp(req.to, 'to') : undefined,
+            countTotal: req.countTotal,
           },
           callerFromProto(req.caller),
         );
@@ -113,6 +151,7 @@ export class CustomersGrpcHandler {
             at: timestampFromDate(e.at),
           })),
           lastId,
+          totalCount: totalCount ?? 0,
         };
       },
       AddCustomerNote: async (req) =>
@@ -120,18 +159,30 @@ export class CustomersGrpcHandler {
           await this.notes.add(keyFromProto(req.key), { text: req.text }, callerFromProto(req.caller)),
         ),
       ListCustomerNotes: async (req) => {
-        const { notes, nextPageToken } = await this.notes.list(
-          keyFromProto(req.key),
+        const { notes, nextPageToken, totalCount } = await this.notes.list(
+          req.key ? keyFromProto(req.key) : undefined,
           callerFromProto(req.caller),
           {
             pageSize: req.pageSize,
             pageToken: req.pageToken || undefined,
+            customerIds: req.customerIds,
+            sites: req.sites,
+            offset: req.offset,
+            countTotal: req.countTotal,
           },
         );
-        return { notes: notes.map(noteToProto), nextPageToken: nextPageToken ?? '' };
+        return {
+          notes: notes.map(noteToProto),
+          nextPageToken: nextPageToken ?? '',
+          totalCount: totalCount ?? 0,
+        };
       },
       DeleteCustomerNote: async (req) => {
-        await this.notes.delete(keyFromProto(req.key), req.noteId, callerFromProto(req.caller));
+        await this.notes.delete(
+          req.key ? keyFromProto(req.key) : undefined,
+          req.noteId,
+          callerFromProto(req.caller),
+        );
         return {};
       },
     };
@@ -139,9 +190,16 @@ export class CustomersGrpcHandler {
 }
 
 /** The customer as public JSON, then as the proto message. */
-export function customerJsonOf({ customer: c, metrics, mergedInto, version }: CustomerView): CustomerJson {
+export function customerJsonOf({
+  customer: c,
+  numericId,
+  metrics,
+  mergedInto,
+  version,
+}: CustomerView): CustomerJson {
   return {
     ...c,
+    numericId,
     metrics: {
       ...metrics,
       firstOrderAt: metrics.firstOrderAt?.toISOString(),
@@ -170,6 +228,7 @@ function customerOf(customer: customersV1.Customer__Output | null | undefined): 
   if (!customer) return {};
   const {
     id: _id,
+    numericId: _numericId,
     metrics: _metrics,
     mergedInto: _mergedInto,
     version: _version,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
-import { ConflictError, PreconditionError, ValidationError, newId } from '@openretail/contracts';
+import { ConflictError, PreconditionError, ValidationError, newId, type Money } from '@openretail/contracts';
 import { indexProfile } from '../identity/match-index';
 import { recordProfileChange } from '../identity/profile-writes';
 import { normalisePhone, type Region } from '../matching/normalise/phone';
@@ -13,7 +13,14 @@ import {
 import { readableSites, type Caller } from '../shared/caller';
 import { draftOf, earlierCreate } from '../shared/create-retry';
 import type { CustomerKey } from '../shared/customer-key';
-import { checkIdempotencyKey, checkPageSize, decodePageToken, encodePageToken } from '../shared/requests';
+import {
+  checkIdempotencyKey,
+  checkOffset,
+  checkPageSize,
+  decodePageToken,
+  encodePageToken,
+  isUuid,
+} from '../shared/requests';
 import {
   planCustomerCreate,
   planCustomerEdit,
@@ -34,6 +41,28 @@ export interface CustomerFilter {
   includeMerged?: boolean;
   pageSize?: number;
   pageToken?: string;
+  /** Any of these customers, by id, numeric id or external id. */
+  ids?: string[];
+  numericIds?: number[];
+  externalIds?: string[];
+  /** A phone, an email or the words of a name: customers matching any of them. */
+  query?: string;
+  email?: string;
+  sex?: string;
+  /** Inclusive metrics ranges; the money ones in the currency of the customers' metrics. */
+  ordersCount?: Range<number>;
+  totalSpent?: Range<Money>;
+  averageCheck?: Range<Money>;
+  /** From inclusive, to exclusive. */
+  firstOrderAt?: Range<Date>;
+  lastOrderAt?: Range<Date>;
+  offset?: number;
+  countTotal?: boolean;
+}
+
+export interface Range<T> {
+  min?: T;
+  max?: T;
 }
 
 export interface CustomerSearch {
@@ -140,30 +169,48 @@ export class CustomersService {
   async list(
     filter: CustomerFilter,
     caller: Caller,
-  ): Promise<{ views: CustomerView[]; nextPageToken?: string }> {
+  ): Promise<{ views: CustomerView[]; nextPageToken?: string; totalCount?: number }> {
     const ref = await this.referenceData.get();
     const pageSize = checkPageSize(filter.pageSize, 20, 100, 'pageSize');
-    const and: FilterQuery<Customer>[] = [
-      { site: { $in: readableSites(filter.sites, caller, ref.siteCodes) } },
-    ];
+    const sites = readableSites(filter.sites, caller, ref.siteCodes);
+    const and: FilterQuery<Customer>[] = [{ site: { $in: sites } }];
     if (!filter.includeMerged) and.push({ mergedInto: null });
     if (filter.managerId) and.push({ managerId: filter.managerId });
     if (filter.tags?.length) and.push({ tags: { $contains: filter.tags } });
     if (filter.vip !== undefined) and.push({ vip: filter.vip });
     if (filter.createdFrom) and.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter.createdTo) and.push({ createdAt: { $lt: filter.createdTo } });
+    const anyOf: FilterQuery<Customer>[] = [];
+    if (filter.ids?.length)
+      anyOf.push({ id: { $in: filter.ids.filter(isUuid).map((id) => id.toLowerCase()) } });
+    if (filter.numericIds?.length) anyOf.push({ numericId: { $in: filter.numericIds } });
+    if (filter.externalIds?.length) anyOf.push({ externalId: { $in: filter.externalIds } });
+    if (anyOf.length > 0) and.push({ $or: anyOf });
+    if (filter.query?.trim()) and.push({ $or: queryConditions(filter.query, sites, ref) });
+    if (filter.email?.trim()) and.push({ emailKeys: { $contains: [emailKey(filter.email)] } });
+    if (filter.sex) and.push({ sex: filter.sex });
+    and.push(...metricsConditions(filter));
+    const offset = checkOffset(filter.offset, filter.pageToken);
+    const totalCount = filter.countTotal
+      ? await this.orm.em.fork().count(Customer, { $and: and })
+      : undefined;
     if (filter.pageToken) {
       const after = decodePageToken(filter.pageToken);
       and.push({ $or: [{ createdAt: { $lt: after.at } }, { createdAt: after.at, id: { $lt: after.id } }] });
     }
     const rows = await this.orm.em
       .fork()
-      .find(Customer, { $and: and }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1 });
+      .find(
+        Customer,
+        { $and: and },
+        { orderBy: { createdAt: 'desc', id: 'desc' }, limit: pageSize + 1, offset },
+      );
     const page = rows.slice(0, pageSize);
     const last = page[page.length - 1];
     return {
       views: page.map((row) => viewOf(row)),
       nextPageToken: rows.length > pageSize ? encodePageToken(last.createdAt, last.id) : undefined,
+      totalCount,
     };
   }
 
@@ -220,6 +267,57 @@ function phoneConditions(
   });
   if (conditions.length === 0) throw ValidationError.field('phone', 'is not a phone number');
   return conditions;
+}
+
+/**
+ * A free query as RetailCRM-minded clients send it (one box for name, phone or email): the phone as
+ * the sites' regions read it, the email, or every word in the name.
+ */
+function queryConditions(
+  query: string,
+  sites: string[],
+  ref: CustomerReferenceData,
+): FilterQuery<Customer>[] {
+  const q = query.trim();
+  const conditions: FilterQuery<Customer>[] = [{ emailKeys: { $contains: [emailKey(q)] } }];
+  if (/\d/.test(q)) {
+    try {
+      conditions.push(...phoneConditions(q, sites, ref));
+    } catch (e) {
+      // Not a phone in any of the sites' regions: the other arms may still match.
+      if (!(e instanceof ValidationError)) throw e;
+    }
+  }
+  const words = searchKey(q)?.split(' ') ?? [];
+  conditions.push({ $and: words.map((word) => ({ nameKey: { $like: `%${escapeLike(word)}%` } })) });
+  return conditions;
+}
+
+/** The metrics ranges of a filter as conditions on the metrics columns. */
+function metricsConditions(filter: CustomerFilter): FilterQuery<Customer>[] {
+  const and: FilterQuery<Customer>[] = [];
+  const range = <T>(r: Range<T> | undefined, column: keyof Customer, value: (v: T) => unknown) => {
+    if (r?.min !== undefined) and.push({ [column]: { $gte: value(r.min) } });
+    if (r?.max !== undefined) and.push({ [column]: { $lte: value(r.max) } });
+  };
+  range(filter.ordersCount, 'ordersCount', (n) => n);
+  for (const [r, column, field] of [
+    [filter.totalSpent, 'totalSpentMinor', 'totalSpent'],
+    [filter.averageCheck, 'averageCheckMinor', 'averageCheck'],
+  ] as const) {
+    const currencies = new Set([r?.min?.currency, r?.max?.currency].filter(Boolean));
+    if (currencies.size > 1) throw ValidationError.field(field, 'min and max must be in one currency');
+    if (currencies.size === 1) and.push({ metricsCurrency: [...currencies][0] });
+    range(r, column, (m) => m.amountMinor);
+  }
+  for (const [r, column] of [
+    [filter.firstOrderAt, 'firstOrderAt'],
+    [filter.lastOrderAt, 'lastOrderAt'],
+  ] as const) {
+    if (r?.min) and.push({ [column]: { $gte: r.min } });
+    if (r?.max) and.push({ [column]: { $lt: r.max } });
+  }
+  return and;
 }
 
 function escapeLike(word: string): string {

@@ -10,6 +10,19 @@ export function checkUuid(value: string, field: string): string {
   return value.toLowerCase();
 }
 
+/** Whether a value is a UUID: a list filter by ids simply matches nothing for one that is not. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** How many rows to skip, for clients that page by page number; never together with a page token. */
+export function checkOffset(offset: number | undefined, pageToken: string | undefined): number | undefined {
+  if (!offset) return undefined;
+  if (!Number.isSafeInteger(offset) || offset < 0) throw ValidationError.field('offset', 'must be 0 or more');
+  if (pageToken) throw ValidationError.field('offset', 'give either offset or pageToken');
+  return offset;
+}
+
 export function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (!key) return undefined;
   if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
