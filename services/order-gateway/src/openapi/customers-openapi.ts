@@ -159,9 +159,16 @@ export function customerResponseSchemas(): Record<string, Schema> {
     minimum: 1,
     description: 'Goes up with every change: the value of If-Match.',
   };
+  const numericId = {
+    type: 'integer',
+    minimum: 1,
+    description:
+      'The customer\'s number in the installation: one numbering for individual and corporate customers, increasing with creation.',
+  };
   const customer = object<CustomerJson>(
     {
       id: string(),
+      numericId,
       site: string('Site code.'),
       externalId: string('The id of the customer in the system that sent it, unique in its site.'),
       firstName: string(),
@@ -242,6 +249,7 @@ export function customerResponseSchemas(): Record<string, Schema> {
   const corporate = object<CorporateCustomerJson>(
     {
       id: string(),
+      numericId,
       site: string(),
       externalId: string(),
       name: string(),
