@@ -49,8 +49,11 @@ export interface MatchConfig {
    * Decision thresholds on the match weight (log2 of the odds that the two records are one customer;
    * prior included). At or above `autoMerge`, with no contradiction, the records are merged
    * automatically; at or above `suggest` a manager is asked; below, they are distinct.
+   * `suggestMaxContradictions`: a pair contradicting in more fields than this is distinct whatever
+   * its weight. One contradiction may be a typo or a shared phone worth a look (father and son of
+   * one flat); two (another first name and sex, another name and birthday) are another person.
    */
-  thresholds: { autoMerge: number; suggest: number };
+  thresholds: { autoMerge: number; suggest: number; suggestMaxContradictions: number };
   /** Prior probability that two records compared are one customer. */
   priorMatchProbability: number;
   /** Jaro-Winkler similarity at or above which names, cities and streets are "fuzzy-high" / "-low". */
@@ -88,7 +91,7 @@ const l = (m: number, u: number): LevelProbabilities => ({ m, u });
  * A site with other data should re-estimate them: see MATCHING.md.
  */
 export const DEFAULT_MATCH_CONFIG: MatchConfig = {
-  thresholds: { autoMerge: 6, suggest: 2 },
+  thresholds: { autoMerge: 6, suggest: 2, suggestMaxContradictions: 1 },
   priorMatchProbability: 1e-6,
   similarity: { high: 0.92, low: 0.85 },
   fields: {
@@ -157,7 +160,13 @@ function fieldSchema(field: FieldName) {
  */
 export const matchConfigOverrideSchema = z
   .strictObject({
-    thresholds: z.strictObject({ autoMerge: z.number(), suggest: z.number() }).partial(),
+    thresholds: z
+      .strictObject({
+        autoMerge: z.number(),
+        suggest: z.number(),
+        suggestMaxContradictions: z.number().int().min(0),
+      })
+      .partial(),
     priorMatchProbability: z.number().gt(0).lt(1),
     similarity: z.strictObject({ high: z.number().gt(0).lte(1), low: z.number().gt(0).lte(1) }).partial(),
     fields: z.strictObject(Object.fromEntries(FIELD_NAMES.map((f) => [f, fieldSchema(f)]))).partial(),

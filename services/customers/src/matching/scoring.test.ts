@@ -146,11 +146,23 @@ describe('scoring: look-alikes are never merged automatically', () => {
       );
       assert.equal(level(score, 'phone'), 'exact');
     }
-    // Phone, flat, surname and email all agree: strong, so a manager is asked, but not merged.
+    // Phone, flat, surname and email all agree, strong enough to merge were it not for three
+    // contradictions: another person, distinct.
     const strong = explainPair(fatherWithEmail, son, model);
     assert.ok(strong.weight >= model.config.thresholds.autoMerge, `weight ${strong.weight}`);
-    assert.equal(strong.decision, 'suggest');
     assert.deepEqual(strong.contradictions.sort(), ['birthday', 'firstName', 'patronymic']);
+    assert.equal(strong.decision, 'distinct');
+    // Without birthdays and patronymics only the first name contradicts: a manager is asked.
+    const bare = explainPair(
+      rec('5', { firstName: 'Сергей', lastName: 'Иванов', ...family.home, emails: ['ivanovy@mail.ru'] }),
+      rec('6', { firstName: 'Павел', lastName: 'Иванов', ...family.home, emails: ['ivanovy@mail.ru'] }),
+      model,
+    );
+    assert.deepEqual(bare.contradictions, ['firstName']);
+    assert.equal(bare.decision, 'suggest');
+    // A site that wants every look-alike in front of a manager says so.
+    const curious = compileModel(resolveMatchConfig({ thresholds: { suggestMaxContradictions: 10 } }));
+    assert.equal(explainPair(fatherWithEmail, son, curious).decision, 'suggest');
   });
 
   test('same phone, clearly different first name and nothing else: at most a suggestion', () => {
@@ -317,10 +329,11 @@ describe('scoring: weights and explanations', () => {
     assert.equal(explainPair(a, b, blind).decision, 'distinct');
   });
 
-  test('decide: contradictions cap at a suggestion; thresholds are inclusive', () => {
+  test('decide: a contradiction caps at a suggestion, two make distinct; thresholds are inclusive', () => {
     const { autoMerge, suggest } = model.config.thresholds;
     assert.equal(decide(autoMerge, 0, model), 'auto-merge');
     assert.equal(decide(autoMerge + 50, 1, model), 'suggest');
+    assert.equal(decide(autoMerge + 50, 0b101, model), 'distinct');
     assert.equal(decide(suggest, 0, model), 'suggest');
     assert.equal(decide(suggest - 0.01, 0, model), 'distinct');
     assert.equal(decide(suggest - 0.01, 1, model), 'distinct');

@@ -472,11 +472,21 @@ function addressText(r: NormalisedRecord): string {
   return [r.street, r.house, r.flat].filter((x) => x !== undefined).join(' ');
 }
 
-/** The decision for a weight: contradictions cap it at a suggestion. */
+/**
+ * The decision for a weight and its contradiction bits: any contradiction caps it at a suggestion,
+ * more than `suggestMaxContradictions` make the pair distinct.
+ */
 export function decide(weight: number, contradictions: number, model: MatchModel): Decision {
-  const { autoMerge, suggest } = model.config.thresholds;
-  if (weight >= autoMerge && contradictions === 0) return 'auto-merge';
-  return weight >= suggest ? 'suggest' : 'distinct';
+  const { autoMerge, suggest, suggestMaxContradictions } = model.config.thresholds;
+  if (contradictions === 0)
+    return weight >= autoMerge ? 'auto-merge' : weight >= suggest ? 'suggest' : 'distinct';
+  return weight >= suggest && bitCount(contradictions) <= suggestMaxContradictions ? 'suggest' : 'distinct';
+}
+
+function bitCount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
 }
 
 export function probabilityOf(weight: number): number {
