@@ -4,6 +4,7 @@ import { APP_LOGGER, type Logger } from '@openretail/observability';
 import { SERVICE_CONFIG } from '@openretail/service-runtime';
 import { AccessModule } from './access/access.module';
 import { CorporateCustomersController } from './customers/corporate-customers.controller';
+import { CustomerIdentityModule } from './customer-identity/identity.module';
 import { CustomersClientModule } from './customers/customers-client.module';
 import { CustomersController } from './customers/customers.controller';
 import { HttpErrorFilter } from './http/error-filter';
@@ -21,6 +22,7 @@ import type { GatewayConfig } from './service';
     ReferenceDataModule,
     OrdersClientModule,
     CustomersClientModule,
+    CustomerIdentityModule,
     SegmentsModule,
     RetailCrmV5Module,
   ],

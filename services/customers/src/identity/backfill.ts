@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LockMode, MikroORM } from '@mikro-orm/postgresql';
 import { APP_LOGGER, type Logger } from '@openretail/observability';
@@ -21,8 +22,10 @@ const BATCH = 200;
  */
 @Injectable()
 export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationShutdown {
-  private stopping = false;
+  private readonly stop = new AbortController();
   private running?: Promise<void>;
+  /** How long to wait before trying again when a pass fails (the reference data not saved yet, say). */
+  retryMs = 30_000;
 
   constructor(
     private readonly orm: MikroORM,
@@ -32,29 +35,38 @@ export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.running = this.runAll().then(
-      () => undefined,
-      (err: unknown) => this.logger.warn({ err }, 'identity backfill stopped; it resumes at the next start'),
-    );
+    this.running = this.untilDone();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    this.stop.abort();
     await this.running;
+  }
+
+  private async untilDone(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      try {
+        await this.runAll();
+        return;
+      } catch (err) {
+        this.logger.warn({ err }, `identity backfill failed; trying again in ${this.retryMs} ms`);
+        await sleep(this.retryMs, undefined, { signal: this.stop.signal }).catch(() => undefined);
+      }
+    }
   }
 
   async runAll(): Promise<{ indexed: number; contacts: number }> {
     let indexed = 0;
     let contacts = 0;
-    for (let n = -1; n !== 0 && !this.stopping; indexed += n) n = await this.indexMissing();
-    for (let n = -1; n !== 0 && !this.stopping; contacts += n) n = await this.resolveLegacyContacts();
+    const stopped = () => this.stop.signal.aborted;
+    for (let n = -1; n !== 0 && !stopped(); indexed += n) n = await this.indexMissing();
+    for (let n = -1; n !== 0 && !stopped(); contacts += n) n = await this.resolveLegacyContacts();
     if (indexed || contacts) this.logger.info({ indexed, contacts }, 'identity backfill done');
-    return { indexed: Math.max(indexed, 0), contacts: Math.max(contacts, 0) };
+    return { indexed, contacts };
   }
 
   /** Indexes up to a batch of live profiles that have no match record, optionally of one site; answers how many. */
   async indexMissing(site?: string): Promise<number> {
-    const ref = await this.referenceData.get();
     return this.orm.em.fork().transactional(async (em) => {
       const ids = await em.execute<{ id: string }[]>(
         `select c.id from customers c
@@ -64,6 +76,7 @@ export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationSh
         site ? [site, BATCH] : [BATCH],
       );
       if (ids.length === 0) return 0;
+      const ref = await this.referenceData.get();
       const rows = await em.find(
         Customer,
         { id: { $in: ids.map((r) => r.id) } },

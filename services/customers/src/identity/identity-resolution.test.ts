@@ -216,4 +216,26 @@ describe('identity resolution at ingestion, over PostgreSQL', () => {
     );
     assert.equal(again.customer.customer.id, result.customer.customer.id);
   });
+
+  test('the backfill indexes profiles made before keys were kept and resolves legacy order contacts', async () => {
+    const old = await s.customers.create(
+      { site: 'pult', firstName: 'Фёдор', lastName: 'Лыков', phones: ['+79163334455'] },
+      admin,
+    );
+    await orm.em.fork().execute('delete from customer_match_keys where customer_id = ?', [old.customer.id]);
+    await orm.em
+      .fork()
+      .execute('delete from customer_match_records where customer_id = ?', [old.customer.id]);
+    const orderId = '01a215c8-0000-7000-8000-00000000b0b0';
+    await orm.em.fork().execute(
+      `insert into customer_contacts (id, site, source_order_id, first_name, last_name, phone, email, ordered_at, recorded_at)
+       values (gen_random_uuid(), 'pult', ?, 'Федор', 'Лыков', '8 916 333-44-55', null, now(), now())`,
+      [orderId],
+    );
+    assert.deepEqual(await s.backfill.runAll(), { indexed: 1, contacts: 1 });
+    const link = await linkOf(orderId);
+    assert.deepEqual([link.decision, link.customerId], ['matched', old.customer.id]);
+    assert.equal(await count('select count(*) as n from customer_contacts'), 0);
+    assert.deepEqual(await s.backfill.runAll(), { indexed: 0, contacts: 0 }, 'nothing left');
+  });
 });

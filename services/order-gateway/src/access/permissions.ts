@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'customers:read',
   /** Create and change customers, their notes, companies, contacts and addresses. */
   'customers:write',
+  /** Merge customers and undo merges, decide on suggestions, run deduplication jobs, set the match configuration. */
+  'customers:merge',
   /** Read customer segments, their members and a customer's segments. */
   'segments:read',
   /** Create segments and change their name or filter. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CONSENT_CHANNELS,
+  HISTORY_SOURCES,
   ORDER_HISTORY_SOURCES,
   SEXES,
   addressFieldsSchema,
@@ -287,7 +288,7 @@ export function customerResponseSchemas(): Record<string, Schema> {
       customerId: string(),
       text: string(),
       authorId: string('The user who wrote it.'),
-      source: { type: 'string', enum: [...ORDER_HISTORY_SOURCES] },
+      source: { type: 'string', enum: [...HISTORY_SOURCES] },
       createdAt: dateTime(),
     },
     ['id', 'customerId', 'text', 'source', 'createdAt'],
@@ -336,7 +337,7 @@ export function customerResponseSchemas(): Record<string, Schema> {
         oldValue: { description: 'The JSON value before; null when not set.' },
         newValue: { description: 'The JSON value after; null when not set.' },
         userId: string('The user who made the change, if a person did.'),
-        source: { type: 'string', enum: [...ORDER_HISTORY_SOURCES] },
+        source: { type: 'string', enum: [...HISTORY_SOURCES] },
         at: dateTime(),
       },
       required: ['id', 'customerId', 'customerKind', 'site', 'field', 'oldValue', 'newValue', 'source', 'at'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CONTRAGENT_TYPES,
-  ORDER_HISTORY_SOURCES,
+  HISTORY_SOURCES,
   contragentInputSchema,
   customerInputSchema,
   deliveryInputSchema,
@@ -33,6 +33,7 @@ import {
   statusChangeBody,
 } from '../orders/order-requests';
 import { customerPaths, customerRequestSchemas, customerResponseSchemas } from './customers-openapi';
+import { identityPaths, identityRequestSchemas, identityResponseSchemas } from './identity-openapi';
 import { segmentPaths, segmentRequestSchemas, segmentResponseSchemas } from './segments-openapi';
 import {
   HISTORY,
@@ -257,7 +258,7 @@ function responseSchemas(): Record<string, Schema> {
       oldValue: { description: 'The JSON value before; null when not set.' },
       newValue: { description: 'The JSON value after; null when not set.' },
       userId: string('The user who made the change, if a person did.'),
-      source: { type: 'string', enum: [...ORDER_HISTORY_SOURCES] },
+      source: { type: 'string', enum: [...HISTORY_SOURCES] },
       at: dateTime(),
     },
     required: ['id', 'orderId', 'site', 'field', 'oldValue', 'newValue', 'source', 'at'],
@@ -868,12 +869,24 @@ export function buildOpenApiDocument(): OpenApiDocument {
         description: 'Corporate customers: their companies, contact persons and addresses.',
       },
       { name: 'customer-history', description: 'What changed in customers, for audits and sync.' },
+      {
+        name: 'customer-identity',
+        description:
+          'One profile per customer: find-or-create, possible duplicates, merges and their undo, deduplication jobs.',
+      },
       { name: 'segments', description: 'Dynamic customer segments, their members, a customer’s segments.' },
       { name: 'access', description: 'API keys, users, and what the presented key may do.' },
       { name: 'meta', description: 'This document, health and metrics; no API key needed.' },
     ],
     security: [{ apiKey: [] }, { bearer: [] }],
-    paths: { ...orderPaths(), ...customerPaths(), ...segmentPaths(), ...accessPaths(), ...metaPaths() },
+    paths: {
+      ...orderPaths(),
+      ...customerPaths(),
+      ...identityPaths(),
+      ...segmentPaths(),
+      ...accessPaths(),
+      ...metaPaths(),
+    },
     components: {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
@@ -911,6 +924,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ...responseSchemas(),
         ...customerRequestSchemas(),
         ...customerResponseSchemas(),
+        ...identityRequestSchemas(),
+        ...identityResponseSchemas(),
         ...segmentRequestSchemas(),
         ...segmentResponseSchemas(),
       },

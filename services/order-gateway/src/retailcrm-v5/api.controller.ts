@@ -15,6 +15,8 @@ const SCOPES: Record<Permission, string[]> = {
   // No RetailCRM scope while this layer serves no customer methods (customer_read, customer_write).
   'customers:read': [],
   'customers:write': [],
+  // Merges are customers/combine (customer_write) in RetailCRM, which this layer does not serve yet.
+  'customers:merge': [],
   // RetailCRM segments are read with customer_read, which this layer does not serve yet.
   'segments:read': [],
   'segments:write': [],

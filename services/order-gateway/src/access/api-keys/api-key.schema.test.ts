@@ -46,7 +46,7 @@ test('every bad field of a new key is named', () => {
     }),
     {
       name: 'is required',
-      'permissions[1]': `must be one of orders:read, orders:write, orders:status, orders:payments, payments:mark-paid, reference-data:read, reference-data:write, customers:read, customers:write, segments:read, segments:write, access:admin, act-as-user`,
+      'permissions[1]': `must be one of orders:read, orders:write, orders:status, orders:payments, payments:mark-paid, reference-data:read, reference-data:write, customers:read, customers:write, customers:merge, segments:read, segments:write, access:admin, act-as-user`,
       'sites[1]': 'must be a site code',
       userId: 'must be a UUID',
       'rateLimit.rps': 'must be at least 1',
