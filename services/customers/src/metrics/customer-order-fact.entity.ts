@@ -11,6 +11,12 @@ import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core
  */
 @Entity({ tableName: 'customer_order_facts' })
 @Index({ name: 'customer_order_facts_customer_id_idx', properties: ['customerId'] })
+// "Bought product" segments find the buyers of some offers among all orders.
+@Index({
+  name: 'customer_order_facts_offers_idx',
+  expression:
+    'create index "customer_order_facts_offers_idx" on "customer_order_facts" using gin ("offer_external_ids")',
+})
 export class CustomerOrderFact {
   @PrimaryKey({ type: 'uuid' })
   orderId!: string;

@@ -24,6 +24,9 @@ function random(seed: number) {
 interface Generated {
   id: string;
   subject: SegmentSubject;
+  /** The orders this profile placed. */
+  own: OrderFact[];
+  /** Its orders and those of the profiles merged into it: what its metrics and "bought" see. */
   facts: OrderFact[];
 }
 
@@ -63,14 +66,20 @@ function generate(count: number): Generated[] {
         consent,
         metrics: computeMetrics(facts, site),
       },
+      own: facts,
       facts,
     });
   }
-  // Every tenth profile merged into the one before it: its orders are the survivor's.
-  for (let i = 10; i < people.length; i += 10) {
-    const survivor = people[i - 1];
-    people[i].subject.mergedInto = survivor.id;
-    survivor.facts = [...survivor.facts, ...people[i].facts];
+  // Every tenth profile merged into the one before it, and every twentieth's next one into it: chains
+  // of two merges. The orders of a merged profile are its survivor's.
+  const parent = new Map<number, number>();
+  for (let i = 10; i < count; i += 10) parent.set(i, i - 1);
+  for (let i = 20; i + 1 < count; i += 20) parent.set(i + 1, i);
+  const root = (i: number): number => (parent.has(i) ? root(parent.get(i)!) : i);
+  for (const [child, of] of parent) {
+    people[child].subject.mergedInto = people[of].id;
+    const survivor = people[root(child)];
+    survivor.facts = [...survivor.facts, ...people[child].own];
     survivor.subject.metrics = computeMetrics(survivor.facts, survivor.subject.site);
   }
   return people;
@@ -144,11 +153,8 @@ describe('segment conditions in SQL decide exactly as matchesSegment', () => {
       );
     }
     // Facts under the profile that placed them: a survivor reaches its merged profiles' through merged_into.
-    const owners = new Map<string, string>();
-    for (const p of people) for (const f of p.facts) if (!owners.has(f.orderId)) owners.set(f.orderId, p.id);
-    for (const p of [...people].reverse()) {
-      for (const f of p.facts) {
-        if (owners.get(f.orderId) !== p.id) continue;
+    for (const p of people) {
+      for (const f of p.own) {
         await em.execute(
           `insert into customer_order_facts (order_id, customer_id, site, order_version, currency, total_minor,
              paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)

@@ -50,6 +50,26 @@ interface ClaimedSegment {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CLAIM_COLUMNS = 'id, code, site, filter, version, rebuild_after, time_evaluated_at';
 
+/** The customers an evaluation covers, as a condition on a customer id column. */
+interface Scope {
+  sql(column: string): string;
+  params: unknown[];
+}
+
+/** Ids in (after, last]: a batch of a pass. */
+function idRange(after: string | null, last: string): Scope {
+  return after
+    ? { sql: (column) => `${column} > ? and ${column} <= ?`, params: [after, last] }
+    : { sql: (column) => `${column} <= ?`, params: [last] };
+}
+
+function idList(ids: string[]): Scope {
+  return {
+    sql: (column) => `${column} in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+    params: [JSON.stringify(ids)],
+  };
+}
+
 /**
  * Computes segment membership where events alone cannot:
  *
@@ -191,21 +211,25 @@ export class SegmentWorker implements OnApplicationBootstrap, OnModuleDestroy {
         where.push('id > ?');
         params.push(segment.rebuild_after);
       }
-      const batch = await em.execute<{ id: string; site: string }[]>(
-        `select id, site from customers where ${where.join(' and ')} order by id limit ? for no key update`,
+      const batch = await em.execute<{ id: string }[]>(
+        `select id from customers where ${where.join(' and ')} order by id limit ? for no key update`,
         [...params, this.batchSize],
       );
-      const changes = await this.evaluate(em, segment, batch, now, 'segment-saved');
+      const last = batch.length > 0 ? batch[batch.length - 1].id : undefined;
+      // The batch is the id range it covers: evaluated by range scans rather than one probe per id.
+      const changes = last
+        ? await this.evaluate(em, segment, idRange(segment.rebuild_after, last), now, 'segment-saved')
+        : [];
       const done = batch.length < this.batchSize;
       await em.execute(
         `update segments set
            rebuild_after = ?,
            rebuild_processed = rebuild_processed + ?,
            membership_version = case when ? then version else membership_version end,
-           -- A pass evaluates its batches at different times: time checks resume from its start.
            time_evaluated_at = case when rebuild_after is null then ? else time_evaluated_at end
          where id = ?`,
-        [done ? null : batch[batch.length - 1].id, batch.length, done, now, segment.id],
+        // A pass evaluates its batches at different times: time checks resume from its start.
+        [done ? null : last, batch.length, done, now, segment.id],
       );
       return { evaluated: batch.length, changes, done };
     });
@@ -235,13 +259,16 @@ export class SegmentWorker implements OnApplicationBootstrap, OnModuleDestroy {
         siteSql = 'site = ? and ';
         params.unshift(segment.site);
       }
-      const candidates = await em.execute<{ id: string; site: string }[]>(
-        `select id, site from customers
+      const candidates = await em.execute<{ id: string }[]>(
+        `select id from customers
          where ${siteSql}(${windows.map(() => 'last_order_at between ? and ?').join(' or ')})
          order by id for no key update`,
         params,
       );
-      const changes = await this.evaluate(em, segment, candidates, now, 'time-passed');
+      const changes =
+        candidates.length > 0
+          ? await this.evaluate(em, segment, idList(candidates.map((c) => c.id)), now, 'time-passed')
+          : [];
       await em.execute('update segments set time_evaluated_at = ? where id = ?', [now, segment.id]);
       return { evaluated: candidates.length, changes };
     });
@@ -249,33 +276,38 @@ export class SegmentWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return outcome;
   }
 
-  /** Decides the candidates (locked by the caller) in SQL, applies the changes and records their events. */
+  /**
+   * Decides the customers in `scope` (locked by the caller) in SQL: entered are those matching and
+   * not members, left the members no longer matching. Applies the changes and records their events.
+   */
   private async evaluate(
     em: EntityManager,
     segment: ClaimedSegment,
-    candidates: { id: string; site: string }[],
+    scope: Scope,
     now: Date,
     reason: SegmentChangeReason,
   ): Promise<MembershipChange[]> {
-    if (candidates.length === 0) return [];
-    const ids = JSON.stringify(candidates.map((c) => c.id));
     const condition = segmentConditionSql(segment.filter, now);
-    const matched = await em.execute<{ id: string }[]>(
-      `select c.id from customers c
-       where c.id in (select jsonb_array_elements_text(?::jsonb)::uuid) and ${condition.sql}`,
-      [ids, ...condition.params],
+    const site = segment.site ? { sql: 'c.site = ? and ', params: [segment.site] } : { sql: '', params: [] };
+    const matched = await em.execute<{ id: string; site: string }[]>(
+      `select c.id, c.site from customers c where ${site.sql}${scope.sql('c.id')} and ${condition.sql}`,
+      [...site.params, ...scope.params, ...condition.params],
     );
-    const current = await em.execute<{ customer_id: string }[]>(
-      `select customer_id from segment_members
-       where segment_id = ? and customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
-      [segment.id, ids],
+    const current = await em.execute<{ customer_id: string; site: string }[]>(
+      `select customer_id, site from segment_members where segment_id = ? and ${scope.sql('customer_id')}`,
+      [segment.id, ...scope.params],
     );
     const ref: SegmentRef = { id: segment.id, code: segment.code, version: Number(segment.version) };
     const isMatched = new Set(matched.map((m) => m.id));
     const isMember = new Set(current.map((m) => m.customer_id));
-    const changes = candidates
-      .filter((c) => isMatched.has(c.id) !== isMember.has(c.id))
-      .map((c) => ({ segment: ref, customerId: c.id, site: c.site, entered: isMatched.has(c.id) }));
+    const changes: MembershipChange[] = [
+      ...matched
+        .filter((m) => !isMember.has(m.id))
+        .map((m) => ({ segment: ref, customerId: m.id, site: m.site, entered: true })),
+      ...current
+        .filter((m) => !isMatched.has(m.customer_id))
+        .map((m) => ({ segment: ref, customerId: m.customer_id, site: m.site, entered: false })),
+    ];
     const applied = await applyMembershipChanges(em, changes, now);
     if (applied.length > 0) {
       const insert = outboxInsert(membershipEvents(applied, reason, now));
