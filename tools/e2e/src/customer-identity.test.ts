@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { createGrpcClient, customerIdentityV1, type GrpcClient } from '@openretail/grpc';
 import { startService, type RunningService } from '@openretail/service-runtime';
 import { customersServiceDefinition } from '@openretail/svc-customers/dist/service';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
@@ -12,6 +11,29 @@ import { authHeaders, createTestPlatform, startGateway, type TestPlatform } from
 interface OrderJson {
   id: string;
   customer: { customerId?: string; firstName?: string };
+}
+interface Explanation {
+  customerId: string;
+  decision: string;
+  best?: { customerId: string; decision: string; contributions: { field: string; level: string }[] };
+  suggestionIds: string[];
+}
+interface Merge {
+  id: string;
+  survivorId: string;
+  orderIds: string[];
+}
+interface Suggestion {
+  id: string;
+  customerIds: string[];
+  status: string;
+  contradictions: string[];
+}
+interface DedupJob {
+  id: string;
+  status: string;
+  progress: { records: { done: number; total: number } };
+  report?: { merges: number; profilesMerged: number };
 }
 
 /**
@@ -25,15 +47,6 @@ describe('orders and customer profiles: identity resolution over Kafka', () => {
   let orders: RunningService;
   let customers: RunningService;
   let gateway: RunningService;
-  let identity: GrpcClient<customerIdentityV1.CustomerIdentityServiceDefinition>;
-  const caller = {
-    userId: 'u-e2e',
-    groups: [],
-    source: 'manager',
-    allSites: true,
-    sites: [],
-    permissions: [],
-  };
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`http://127.0.0.1:${gateway.httpPort}${path}`, {
@@ -90,15 +103,9 @@ describe('orders and customer profiles: identity resolution over Kafka', () => {
       }),
     );
     await api('PUT', '/v1/reference-data', demoPult);
-    identity = createGrpcClient(
-      customerIdentityV1.customerIdentityService(),
-      `127.0.0.1:${customers.grpcPort}`,
-      { deadlineMs: 10_000 },
-    );
   });
 
   after(async () => {
-    identity?.close();
     for (const s of [gateway, customers, orders]) await s?.close();
     await platform?.close();
   });
@@ -129,7 +136,7 @@ describe('orders and customer profiles: identity resolution over Kafka', () => {
     const [updated] = await sql(customers, 'select email_keys from customers where id = $1', [profileId]);
     assert.deepEqual(updated.email_keys, ['anna.s@example.com'], 'the profile learnt the new email');
 
-    const explanation = await identity.call('GetMatchExplanation', { caller, orderId: second.id });
+    const explanation = await api<Explanation>('GET', `/v1/orders/${second.id}/customer-link`);
     assert.equal(explanation.decision, 'matched');
     assert.equal(explanation.best?.decision, 'auto-merge');
     assert.ok(explanation.best?.contributions.some((c) => c.field === 'phone' && c.level === 'exact'));
@@ -142,13 +149,13 @@ describe('orders and customer profiles: identity resolution over Kafka', () => {
     const profileB = await linkedCustomer(b.id);
     assert.notEqual(profileA, profileB, 'no shared key: two profiles');
 
-    const merge = await identity.call('MergeCustomers', { caller, customerIds: [profileA, profileB] });
+    const merge = await api<Merge>('POST', '/v1/customers/merge', { customerIds: [profileA, profileB] });
     assert.equal(merge.survivorId, profileA);
     assert.deepEqual(merge.orderIds, [b.id]);
     assert.equal(await linkedCustomer(b.id, profileA), profileA);
     assert.equal(await customerOf(a.id), profileA);
 
-    await identity.call('UndoMerge', { caller, id: merge.id });
+    await api<Merge>('POST', `/v1/customers/merges/${merge.id}/undo`);
     assert.equal(await linkedCustomer(b.id, profileB), profileB);
     assert.equal(await customerOf(a.id), profileA);
     const history = await api<{ entries: { field: string; source: string; newValue: unknown }[] }>(
@@ -159,5 +166,75 @@ describe('orders and customer profiles: identity resolution over Kafka', () => {
       history.entries.filter((e) => e.field === 'customer.customerId').map((e) => e.newValue),
       [profileB, profileA, profileB],
     );
+  });
+
+  test('relatives sharing a phone: a suggestion, not a merge; rejected, it is not raised again', async () => {
+    const mother = await placeOrder({ firstName: 'Ольга', lastName: 'Кузнецова', phones: ['+79163330003'] });
+    const motherId = await linkedCustomer(mother.id);
+    const daughter = await placeOrder({
+      firstName: 'Дарья',
+      lastName: 'Кузнецова',
+      phones: ['8 916 333 00 03'],
+    });
+    const daughterId = await linkedCustomer(daughter.id);
+    assert.notEqual(daughterId, motherId);
+    const link = await api<Explanation>('GET', `/v1/orders/${daughter.id}/customer-link`);
+    assert.deepEqual(
+      [link.decision, link.best?.customerId, link.best?.decision],
+      ['created', motherId, 'suggest'],
+    );
+
+    const open = await api<{ suggestions: Suggestion[] }>(
+      'GET',
+      `/v1/customers/suggestions?customerId=${motherId}`,
+    );
+    assert.equal(open.suggestions.length, 1);
+    assert.deepEqual([...open.suggestions[0].customerIds].sort(), [motherId, daughterId].sort());
+    assert.ok(open.suggestions[0].contradictions.includes('firstName'));
+    const rejected = await api<Suggestion>(
+      'POST',
+      `/v1/customers/suggestions/${open.suggestions[0].id}/reject`,
+    );
+    assert.equal(rejected.status, 'rejected');
+
+    await linkedCustomer(
+      (await placeOrder({ firstName: 'Дарья', lastName: 'Кузнецова', phones: ['+79163330003'] })).id,
+    );
+    const after = await api<{ suggestions: Suggestion[] }>(
+      'GET',
+      `/v1/customers/suggestions?customerId=${motherId}`,
+    );
+    assert.deepEqual(after.suggestions, []);
+  });
+
+  test('a deduplication job merges duplicates made through the API, and their orders follow', async () => {
+    const profile = (email: string) =>
+      api<{ id: string }>('POST', '/v1/customers', {
+        site: 'pult',
+        firstName: 'Глеб',
+        lastName: 'Ершов',
+        phones: ['+79164440004'],
+        emails: [email],
+      });
+    const older = await profile('gleb@example.com');
+    const newer = await profile('glebus@example.com');
+    const order = await placeOrder({ customerId: newer.id, firstName: 'Глеб', phones: ['+79164440004'] });
+    assert.equal(await linkedCustomer(order.id), newer.id);
+
+    const started = await api<DedupJob>('POST', '/v1/customers/dedup-jobs', { site: 'pult' });
+    let job = started;
+    await waitFor(
+      async () => {
+        job = await api<DedupJob>('GET', `/v1/customers/dedup-jobs/${started.id}`);
+        return job.status !== 'running';
+      },
+      { message: 'the job ends', timeoutMs: 30_000 },
+    );
+    assert.equal(job.status, 'completed');
+    assert.equal(job.progress.records.done, job.progress.records.total);
+    assert.ok((job.report?.merges ?? 0) >= 1);
+    assert.equal(await linkedCustomer(order.id, older.id), older.id);
+    const survivor = await api<{ emails: string[] }>('GET', `/v1/customers/${older.id}`);
+    assert.deepEqual(survivor.emails, ['gleb@example.com', 'glebus@example.com']);
   });
 });
