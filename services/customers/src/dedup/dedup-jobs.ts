@@ -491,6 +491,10 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
             if (!(e instanceof DomainError)) throw e;
             skipped++;
             this.logger.warn({ err: e, jobId: job.id, cluster: ids }, 'cluster not merged');
+          } finally {
+            // Every merge is written by now: without this, each flush of the batch would go over
+            // every profile, history entry and merge record of the clusters before it.
+            em.clear();
           }
         }
         const rate = (done - from) / Math.max((performance.now() - started) / 1000, 1e-3);

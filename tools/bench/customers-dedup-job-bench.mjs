@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// The customers service's deduplication job end to end, over PostgreSQL: a site's base of profiles
+// (the individual records of the labelled synthetic base, customers-data.mjs, stored as the service
+// stores them, with their match records and blocking keys), then the job as the service runs it:
+// load, scan with checkpoints, merge every cluster (history, events, the undo record), file the
+// suggestions. A benchmark, not a test: it prints figures and asserts nothing.
+//
+//   npx nx build customers && node tools/bench/customers-dedup-job-bench.mjs [--n 100000] [--seed 3]
+//
+// Prints the time of each phase and the job's report, and the quality of its merges against the
+// labels, pairwise: precision (pairs merged into one profile that are one customer) and recall
+// (pairs of one customer's records that ended in one profile). Runs against a throw-away database
+// (test_dedup_job_bench_*), dropped at the end.
+import console from 'node:console';
+import process from 'node:process';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { generateCustomers } from './customers-data.mjs';
+
+const require = createRequire(import.meta.url);
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '100000' }, seed: { type: 'string', default: '3' } },
+});
+const { newId } = require('../../libs/contracts/dist/index.js');
+const {
+  BLOCKING_KEY_KINDS,
+  blockingKeys,
+  normalisePhone,
+  normaliseRecord,
+} = require('../../services/customers/dist/matching/index.js');
+const { matchRecordOf } = require('../../services/customers/dist/identity/match-index.js');
+const { customersTestDatabase } = require('../../services/customers/dist/test-support/database.js');
+const { identityServices } = require('../../services/customers/dist/test-support/identity.js');
+
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const ALL_KEYS = { blocking: { keys: [...BLOCKING_KEY_KINDS], maxBlockSize: Number.MAX_SAFE_INTEGER } };
+const CHUNK = 5_000;
+
+const records = generateCustomers({ n: Number(values.n), seed: Number(values.seed) }).filter(
+  (r) => r.type !== 'legal',
+);
+const { orm, close } = await customersTestDatabase('dedup_job_bench');
+const em = () => orm.em.fork();
+
+// ---------------------------------------------------------------- the base, as the service stores it
+
+let t = performance.now();
+const start = Date.UTC(2016, 0, 1);
+const entityOf = new Map();
+for (let from = 0; from < records.length; from += CHUNK) {
+  const rows = [];
+  const matchRecords = [];
+  const keys = [];
+  records.slice(from, from + CHUNK).forEach((rec, i) => {
+    const at = new Date(start + (from + i) * 60_000);
+    const id = newId(at.getTime());
+    entityOf.set(id, rec.entity);
+    const phones = (rec.phones ?? []).map((number) => {
+      const e164 = normalisePhone(number, 'RU');
+      return e164 ? { number, e164 } : { number };
+    });
+    const birthday = /^\d{4}-\d{2}-\d{2}$/.test(rec.birthday ?? '') ? rec.birthday : undefined;
+    const state = {
+      id,
+      site: 'pult',
+      ...(rec.firstName ? { firstName: rec.firstName } : {}),
+      ...(rec.lastName ? { lastName: rec.lastName } : {}),
+      ...(rec.patronymic ? { patronymic: rec.patronymic } : {}),
+      phones,
+      emails: rec.emails ?? [],
+      addresses:
+        rec.address || rec.city ? [{ id: newId(), text: rec.address ?? rec.city, city: rec.city }] : [],
+      ...(birthday && !Number.isNaN(Date.parse(birthday)) ? { birthday } : {}),
+      tags: [],
+      customFields: {},
+      consent: {},
+      vip: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    rows.push({
+      id,
+      site: 'pult',
+      first_name: state.firstName ?? null,
+      last_name: state.lastName ?? null,
+      patronymic: state.patronymic ?? null,
+      phones,
+      phone_keys: phones.flatMap((p) => (p.e164 ? [p.e164] : [])),
+      emails: state.emails,
+      email_keys: state.emails.map((e) => e.trim().toLowerCase()),
+      addresses: state.addresses,
+      birthday: state.birthday ?? null,
+      tags: [],
+      custom_fields: {},
+      consent: {},
+      vip: false,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+    });
+    const record = normaliseRecord(matchRecordOf(state), { defaultRegion: 'RU' });
+    matchRecords.push({ customer_id: id, site: 'pult', record });
+    for (const key of new Set(blockingKeys(record, ALL_KEYS)))
+      keys.push({ site: 'pult', key, customer_id: id });
+  });
+  await em().execute(
+    `insert into customers (id, site, first_name, last_name, patronymic, phones, phone_keys, emails, email_keys,
+       addresses, birthday, tags, custom_fields, consent, vip, created_at, updated_at, version)
+     select id, site, first_name, last_name, patronymic, phones, phone_keys, emails, email_keys, addresses,
+       birthday, tags, custom_fields, consent, vip, created_at, updated_at, version
+     from jsonb_populate_recordset(null::customers, ?::jsonb)`,
+    [JSON.stringify(rows)],
+  );
+  await em().execute(
+    `insert into customer_match_records select * from jsonb_populate_recordset(null::customer_match_records, ?::jsonb)`,
+    [JSON.stringify(matchRecords)],
+  );
+  await em().execute(
+    `insert into customer_match_keys select * from jsonb_populate_recordset(null::customer_match_keys, ?::jsonb)
+     on conflict do nothing`,
+    [JSON.stringify(keys)],
+  );
+}
+await em().execute('analyze');
+console.log(`base: ${fmt(records.length)} profiles stored in ${fmt((performance.now() - t) / 1000, 1)} s`);
+
+// ---------------------------------------------------------------- the job
+
+const jobs = identityServices(orm).jobs();
+const phases = [];
+let lastPhase;
+jobs.events.on('checkpoint', async (id) => {
+  const [row] = await em().execute('select phase from customer_dedup_jobs where id = ?', [id]);
+  if (row && row.phase !== lastPhase) {
+    lastPhase = row.phase;
+    phases.push([row.phase, performance.now()]);
+  }
+});
+t = performance.now();
+const cpu = process.cpuUsage();
+const started = await jobs.start('pult', {}, { source: 'api', sites: 'all' });
+await jobs.settled(started.id);
+const seconds = (performance.now() - t) / 1000;
+const used = process.cpuUsage(cpu);
+const job = await jobs.get(started.id, { source: 'api', sites: 'all' });
+console.log(
+  `job: ${job.status} in ${fmt(seconds, 1)} s (CPU of the service's process ${fmt((used.user + used.system) / 1e6, 1)} s; ` +
+    `the rest is PostgreSQL and waiting)`,
+);
+let previous = t;
+for (const [phase, at] of phases) {
+  console.log(`  first ${phase.padEnd(10)} checkpoint after ${fmt((at - previous) / 1000, 1)} s`);
+  previous = at;
+}
+console.log(`  report: ${JSON.stringify(job.report)}`);
+
+// ---------------------------------------------------------------- quality
+
+const roots = await em().execute(
+  `with recursive up(start, id, depth) as (
+     select id, id, 0 from customers
+     union all
+     select up.start, c.merged_into, up.depth + 1 from up join customers c on c.id = up.id
+     where c.merged_into is not null and up.depth < 100
+   )
+   select distinct on (start) start, id as root from up order by start, depth desc`,
+);
+const pairs = (groups) => [...groups.values()].reduce((n, g) => n + (g.length * (g.length - 1)) / 2, 0);
+const byRoot = new Map();
+const byEntity = new Map();
+for (const { start, root } of roots) {
+  const entity = entityOf.get(start);
+  byRoot.set(root, [...(byRoot.get(root) ?? []), entity]);
+  byEntity.set(entity, [...(byEntity.get(entity) ?? []), root]);
+}
+let truePositive = 0;
+for (const members of byRoot.values()) {
+  const count = new Map();
+  for (const e of members) count.set(e, (count.get(e) ?? 0) + 1);
+  for (const c of count.values()) truePositive += (c * (c - 1)) / 2;
+}
+const merged = pairs(byRoot);
+const duplicates = pairs(byEntity);
+console.log(
+  `merges: precision ${fmt(merged ? truePositive / merged : 1, 4)}, recall ${fmt(duplicates ? truePositive / duplicates : 1, 4)} ` +
+    `(pairwise: ${fmt(truePositive)} right of ${fmt(merged)} merged, ${fmt(duplicates)} true duplicate pairs)`,
+);
+await close();
+process.exit(0);
