@@ -238,4 +238,42 @@ describe('identity resolution at ingestion, over PostgreSQL', () => {
     assert.equal(await count('select count(*) as n from customer_contacts'), 0);
     assert.deepEqual(await s.backfill.runAll(), { indexed: 0, contacts: 0 }, 'nothing left');
   });
+
+  test("a site's match configuration: validated, versioned, and in force for the next resolution", async () => {
+    const initial = await s.settings.get('pult-opt', admin);
+    assert.equal(initial.version, 0);
+    assert.equal(initial.effective.thresholds.autoMerge > initial.effective.thresholds.suggest, true);
+    await assert.rejects(
+      s.settings.set(
+        'pult-opt',
+        { thresholds: { autoMerge: 'high' }, fields: { phone: { exact: { u: 2 } } } },
+        admin,
+      ),
+      (e) =>
+        e instanceof ValidationError &&
+        e.violations
+          .map((v) => v.field)
+          .sort()
+          .join() === 'fields.phone.exact.u,thresholds.autoMerge',
+    );
+    await assert.rejects(
+      s.settings.set('pult-opt', { thresholds: { suggest: 50 } }, admin),
+      (e) => e instanceof ValidationError && e.violations[0].field === 'thresholds.suggest',
+    );
+    const contact = { site: 'pult-opt', firstName: 'Роман', lastName: 'Титов', phones: ['+79165550055'] };
+    const first = await s.identity.findOrCreate(contact, admin);
+    assert.equal(
+      (await s.identity.findOrCreate(contact, admin)).customer.customer.id,
+      first.customer.customer.id,
+    );
+
+    // A threshold no pair reaches: the same contact is now only suggested.
+    const saved = await s.settings.set('pult-opt', { thresholds: { autoMerge: 99 } }, admin, 0);
+    assert.deepEqual([saved.version, saved.effective.thresholds.autoMerge], [1, 99]);
+    await assert.rejects(s.settings.set('pult-opt', {}, admin, 0), /version 1, not 0/);
+    const again = await s.identity.findOrCreate(contact, admin);
+    assert.equal(again.decision, 'created');
+    assert.equal(again.best?.decision, 'suggest');
+    assert.equal(again.suggestionIds.length, 1);
+  });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { ConflictError, PermissionDeniedError, ValidationError } from '@openretail/contracts';
+import { ConflictError, PermissionDeniedError } from '@openretail/contracts';
 import {
   compileModel,
   resolveMatchConfig,
@@ -74,8 +74,8 @@ export class MatchSettings {
   }
 
   /**
-   * Replaces the site's override. Refused with every bad field named (prefixed `config.`) when it
-   * breaks the engine's schema or its rules; with expectedVersion, only if nobody saved in between.
+   * Replaces the site's override. Refused with every bad field named (its path in the override) when
+   * it breaks the engine's schema or its rules; with expectedVersion, only if nobody saved in between.
    */
   async set(
     site: string,
@@ -84,14 +84,7 @@ export class MatchSettings {
     expectedVersion?: number,
   ): Promise<MatchSettingsView> {
     await this.checkSite(site, caller);
-    try {
-      resolveMatchConfig(override);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      throw new ValidationError(
-        e.violations.map((v) => ({ ...v, field: v.field ? `config.${v.field}` : 'config' })),
-      );
-    }
+    resolveMatchConfig(override);
     const view = await this.orm.em.fork().transactional(async (em) => {
       await em.execute(
         `insert into customer_match_settings (site, override, version) values (?, '{}', 0)
