@@ -4,6 +4,7 @@ import { startService, type RunningService } from '@openretail/service-runtime';
 import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { authHeaders, createTestPlatform, startGateway, TEST_ADMIN_KEY, type TestPlatform } from './platform';
+import { CRM_DATE_TIME as MOSCOW_TIME, form, httpBuildQuery, multipart, type Json } from './retailcrm-client';
 
 /**
  * The RetailCRM API v5 layer through the real gateway, orders service, PostgreSQL and Kafka. The
@@ -12,41 +13,6 @@ import { authHeaders, createTestPlatform, startGateway, TEST_ADMIN_KEY, type Tes
  * v5 PHP client's multipart body carrying apiKey, Python's `filter[ids][]`), and every answer is
  * checked member by member against the documented shapes.
  */
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** PHP's http_build_query: nested arrays as `a[b][0]=..`, as the PHP client sends GET parameters. */
-function httpBuildQuery(value: Json, prefix = ''): string[] {
-  return Object.entries(value).flatMap(([k, v]) => {
-    const name = prefix ? `${prefix}[${k}]` : k;
-    if (v !== null && typeof v === 'object') return httpBuildQuery(v as Json, name);
-    return [`${encodeURIComponent(name)}=${encodeURIComponent(String(v))}`];
-  });
-}
-
-/** A POST form as the clients send it: entities JSON-encoded (`order=<json>`), the rest as text. */
-function form(fields: Json): string {
-  return new URLSearchParams(
-    Object.entries(fields).map(([k, v]): [string, string] => [
-      k,
-      typeof v === 'string' ? v : JSON.stringify(v),
-    ]),
-  ).toString();
-}
-
-/** The v5 PHP client's body: curl's multipart/form-data of an array of fields, apiKey among them. */
-function multipart(fields: Record<string, string>): { body: string; contentType: string } {
-  const boundary = '------------------------d74496d66958873e';
-  const parts = Object.entries(fields).map(
-    ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
-  );
-  return {
-    body: `${parts.join('')}--${boundary}--\r\n`,
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
-const MOSCOW_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 describe('RetailCRM API v5 through the gateway', () => {
   let platform: TestPlatform;

@@ -12,9 +12,8 @@ const SCOPES: Record<Permission, string[]> = {
   'payments:mark-paid': [],
   'reference-data:read': ['reference_read', 'custom_fields_read'],
   'reference-data:write': ['reference_write', 'custom_fields_write'],
-  // No RetailCRM scope while this layer serves no customer methods (customer_read, customer_write).
-  'customers:read': [],
-  'customers:write': [],
+  'customers:read': ['customer_read'],
+  'customers:write': ['customer_write'],
   // Merges are customers/combine (customer_write) in RetailCRM, which this layer does not serve yet.
   'customers:merge': [],
   // RetailCRM segments are read with customer_read, which this layer does not serve yet.

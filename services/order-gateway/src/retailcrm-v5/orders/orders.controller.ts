@@ -6,6 +6,7 @@ import { assertPermissions, CurrentPrincipal, RequirePermission, type Principal 
 import { callerOf } from '../../orders/caller';
 import { orderPatch } from '../../orders/order-requests';
 import { ORDERS_CLIENT, type OrdersClient } from '../../orders/orders-client';
+import { OrderCustomers } from '../customers/order-customers';
 import { CompatController, renamingFields } from '../wire/compat-controller';
 import { formatCrmDateTime, parseCrmDateTime } from '../wire/dates';
 import { CompatError, describeFailure, type CrmErrors } from '../wire/errors';
@@ -51,6 +52,7 @@ export class CrmOrdersController {
   constructor(
     @Inject(ORDERS_CLIENT) private readonly orders: OrdersClient,
     private readonly reference: ReferenceSnapshot,
+    private readonly orderCustomers: OrderCustomers,
   ) {}
 
   /** GET /api/v5/orders: filter[...], limit (20, 50, 100), page; newest first. */
@@ -72,7 +74,10 @@ export class CrmOrdersController {
     return {
       success: true,
       pagination: pagination(page, Number(res.totalCount)),
-      orders: res.orders.map((o) => orderToCrm(fromProto(o), ctx)),
+      orders: await this.orderCustomers.numbered(
+        res.orders.map((o) => orderToCrm(fromProto(o), ctx)),
+        principal,
+      ),
     };
   }
 
@@ -200,7 +205,8 @@ export class CrmOrdersController {
     const input = jsonObjectParam(params, 'order');
     const ref = await this.reference.get();
     const order = await this.createOne(input, stringParam(params, 'site'), principal, ref);
-    return { success: true, id: order.numericId, order: orderToCrm(order, contextOf(ref)) };
+    const [answer] = await this.orderCustomers.numbered([orderToCrm(order, contextOf(ref))], principal);
+    return { success: true, id: order.numericId, order: answer };
   }
 
   /**
@@ -238,13 +244,14 @@ export class CrmOrdersController {
         errors[String(i)] = who + describeFailure(e, crmFieldName);
       }
     }
+    const answers = await this.orderCustomers.numbered(orders, principal);
     if (Object.keys(errors).length > 0) {
       throw new CompatError(uploadedOrders.length > 0 ? 460 : 400, 'Orders are loaded with errors', errors, {
         uploadedOrders,
-        orders,
+        orders: answers,
       });
     }
-    return { success: true, uploadedOrders, orders };
+    return { success: true, uploadedOrders, orders: answers };
   }
 
   /** POST /api/v5/orders/fix-external-ids: orders=[{id, externalId}]: sets each order's externalId. */
@@ -373,7 +380,8 @@ export class CrmOrdersController {
     const params = paramsFromQuery(raw);
     const ref = await this.reference.get();
     const order = await this.find(id, params, principal, ref);
-    return { success: true, order: orderToCrm(order, contextOf(ref)) };
+    const [answer] = await this.orderCustomers.numbered([orderToCrm(order, contextOf(ref))], principal);
+    return { success: true, order: answer };
   }
 
   /**
@@ -390,6 +398,8 @@ export class CrmOrdersController {
     const ctx = contextOf(ref);
     const current = await this.find(id, params, principal, ref);
     const edit = editFromCrm(input, current, byParam(params));
+    const customerId = await this.orderCustomers.customerIdOf(input, current.site ?? '', principal, ref.data);
+    if (customerId !== undefined) edit.patch.customer = { ...(edit.patch.customer as object), customerId };
     let order = current;
     if (Object.keys(edit.patch).length > 0) {
       order = await renamingFields(crmFieldName, async () => {
@@ -406,7 +416,8 @@ export class CrmOrdersController {
       });
     }
     if (edit.status && edit.status !== order.status) order = await this.changeStatus(order, edit, principal);
-    return { success: true, id: order.numericId, order: orderToCrm(order, ctx) };
+    const [answer] = await this.orderCustomers.numbered([orderToCrm(order, ctx)], principal);
+    return { success: true, id: order.numericId, order: answer };
   }
 
   /** The order a path names: by externalId (on the site) or by id. */
@@ -436,6 +447,8 @@ export class CrmOrdersController {
     );
     const currency = ref.data.sites.find((s) => s.code === site)?.currency;
     const crm = orderFromCrm(input, site, currency, contextOf(ref));
+    const customerId = await this.orderCustomers.customerIdOf(input, site, principal, ref.data);
+    if (customerId) crm.order.customer = { ...crm.order.customer, customerId };
     const created = fromProto(
       await renamingFields(crmFieldName, () =>
         this.orders.call('CreateOrder', {

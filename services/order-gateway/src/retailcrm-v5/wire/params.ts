@@ -104,6 +104,11 @@ export function paramsFromMultipart(body: Buffer, contentType: string): Params {
   return nestParams(pairs);
 }
 
+/** A POST body as parameters (the form parsers give nested parameters; anything else is none). */
+export function bodyParams(body: unknown): Params {
+  return body && typeof body === 'object' ? (body as Params) : {};
+}
+
 /** A scalar parameter: absent, or one string (a repeated or nested one is a 400). */
 export function stringParam(params: Params, name: string): string | undefined {
   const value = params[name];
