@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DedupJob, type BatchPair, type BatchProgress } from './batch-dedup';
+import { scanInParallel } from './parallel-scan';
 import { clusterPairs } from './clustering';
 import { defaultModel, family, rec } from './test-records';
 
@@ -177,5 +178,67 @@ describe('DedupJob', () => {
       report.autoMerge + report.suggest,
       (await scanAll(new DedupJob(base(), defaultModel))).length,
     );
+  });
+});
+
+describe('scanInParallel', () => {
+  /** A base large enough for several chunks: the small base repeated with other ids. */
+  const larger = () =>
+    Array.from({ length: 12 }, (_, copy) =>
+      base().map((r) => ({
+        ...r,
+        id: `${r.id}-${copy}`,
+        phones: r.phones.map((p) => `${p.slice(0, -2)}${10 + copy}`),
+      })),
+    ).flat();
+
+  test('finds, in the same order, what one thread finds', async () => {
+    const records = larger();
+    const single: BatchPair[] = [];
+    await new DedupJob(records, defaultModel).scan({
+      chunkSize: 7,
+      onChunk: (c) => void single.push(...c.pairs),
+    });
+    const cursors: number[] = [];
+    const parallel: BatchPair[] = [];
+    const report = await scanInParallel(new DedupJob(records, defaultModel), {
+      threads: 2,
+      chunkSize: 7,
+      onChunk: (c) => {
+        parallel.push(...c.pairs);
+        cursors.push(c.cursor);
+      },
+    });
+    assert.deepEqual(parallel, single);
+    assert.deepEqual(
+      cursors,
+      Array.from({ length: Math.ceil(records.length / 7) }, (_, i) => Math.min((i + 1) * 7, records.length)),
+    );
+    assert.equal(report.finished, true);
+    assert.equal(report.autoMerge + report.suggest, single.length);
+  });
+
+  test('stops on abort at a contiguous cursor, and resumes from it', async () => {
+    const records = larger();
+    const single: BatchPair[] = [];
+    await new DedupJob(records, defaultModel).scan({ onChunk: (c) => void single.push(...c.pairs) });
+    const controller = new AbortController();
+    const saved: BatchPair[] = [];
+    const first = await scanInParallel(new DedupJob(records, defaultModel), {
+      chunkSize: 5,
+      signal: controller.signal,
+      onChunk: (c) => {
+        saved.push(...c.pairs);
+        if (c.cursor >= 20) controller.abort();
+      },
+    });
+    assert.equal(first.finished, false);
+    assert.ok(first.cursor >= 20 && first.cursor % 5 === 0, `cursor ${first.cursor}`);
+    await scanInParallel(new DedupJob(records, defaultModel), {
+      from: first.cursor,
+      chunkSize: 5,
+      onChunk: (c) => void saved.push(...c.pairs),
+    });
+    assert.deepEqual(saved, single);
   });
 });

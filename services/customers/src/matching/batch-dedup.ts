@@ -104,10 +104,16 @@ export class DedupJob {
   ) {
     this.index = new BlockingIndex(records, model.config);
     const tf = options.tf ?? termFrequencies(countTermFrequencies(records));
-    // Only phones held by more records than the free number change a weight: counted once here,
-    // so the scan looks up a small map instead of the index.
-    const shared = sharedPhones(records, model.config.sharedPhone.freeHolders);
-    const phoneHolders = (phone: string) => shared.get(phone) ?? 1;
+    // Each phone two records share is looked up in the index once (a binary search), then remembered.
+    const holders = new Map<string, number>();
+    const phoneHolders = (phone: string) => {
+      let n = holders.get(phone);
+      if (n === undefined) {
+        n = this.index.holders(`p:${phone}`);
+        holders.set(phone, n);
+      }
+      return n;
+    };
     this.ctx = { tf, phoneHolders };
   }
 
@@ -195,12 +201,4 @@ export class DedupJob {
   explain(pair: Pick<IndexedPair, 'a' | 'b'>): PairScore {
     return explainPair(this.records[pair.a], this.records[pair.b], this.model, this.ctx);
   }
-}
-
-/** Phones held by more than `free` records, with their number of holders. */
-function sharedPhones(records: readonly NormalisedRecord[], free: number): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of records) for (const phone of r.phones) counts.set(phone, (counts.get(phone) ?? 0) + 1);
-  for (const [phone, n] of counts) if (n <= free) counts.delete(phone);
-  return counts;
 }

@@ -58,3 +58,4 @@ export {
   type ScanReport,
 } from './batch-dedup';
 export { estimateU, type EstimateUOptions } from './calibration';
+export { scanInParallel, type ParallelScanOptions } from './parallel-scan';

@@ -11,159 +11,39 @@ export interface NormalisedAddress {
 
 // Markers, lower-case and without the trailing dot. Russian first, then the Latin forms found in
 // transliterated or English addresses.
-const CITY = new Set([
-  'г',
-  'гор',
-  'город',
-  'city',
-  'gorod',
-  'g',
-  'пгт',
-  'пос',
-  'поселок',
-  'с',
-  'село',
-  'д',
-  'дер',
-  'деревня',
-  'ст-ца',
-  'станица',
-]);
-const REGION = new Set([
-  'обл',
-  'область',
-  'край',
-  'респ',
-  'республика',
-  'р-н',
-  'район',
-  'ао',
-  'обл-ть',
-  'oblast',
-  'region',
-  'krai',
-  'district',
-  'rayon',
-]);
-const STREET = new Set([
-  'ул',
-  'улица',
-  'пр',
-  'пр-т',
-  'просп',
-  'проспект',
-  'пер',
-  'переулок',
-  'ш',
-  'шоссе',
-  'б-р',
-  'бул',
-  'бульвар',
-  'пл',
-  'площадь',
-  'наб',
-  'набережная',
-  'проезд',
-  'пр-д',
-  'туп',
-  'тупик',
-  'мкр',
-  'мкр-н',
-  'микрорайон',
-  'аллея',
-  'линия',
-  'кв-л',
-  'квартал',
-  'st',
-  'str',
-  'street',
-  'ul',
-  'ulitsa',
-  'ulica',
-  'ave',
-  'avenue',
-  'prospekt',
-  'prosp',
-  'pr',
-  'pereulok',
-  'per',
-  'shosse',
-  'sh',
-  'nab',
-  'naberezhnaya',
-  'bulvar',
-  'blvd',
-  'boulevard',
-  'pl',
-  'ploshchad',
-  'lane',
-  'ln',
-  'road',
-  'rd',
-  'proezd',
-  'mkr',
-  'mikrorayon',
-]);
-const HOUSE = new Set(['д', 'дом', 'house', 'h', 'dom', 'd', 'влд', 'вл', 'владение']);
+const wordSet = (list: string) => new Set(list.split(' '));
+const CITY = wordSet('г гор город city gorod g пгт пос поселок с село д дер деревня ст-ца станица');
+const REGION = wordSet(
+  'обл область край респ республика р-н район ао обл-ть oblast region krai district rayon',
+);
+const STREET = wordSet(
+  'ул улица пр пр-т просп проспект пер переулок ш шоссе б-р бул бульвар пл площадь наб набережная проезд ' +
+    'пр-д туп тупик мкр мкр-н микрорайон аллея линия кв-л квартал ' +
+    'st str street ul ulitsa ulica ave avenue prospekt prosp pr pereulok per shosse sh nab naberezhnaya ' +
+    'bulvar blvd boulevard pl ploshchad lane ln road rd proezd mkr mikrorayon',
+);
+const HOUSE = wordSet('д дом house h dom d влд вл владение');
+/** Building parts of a house: корпус (k) and строение (s). */
 const BUILDING = new Map<string, string>([
-  ['к', 'k'],
-  ['корп', 'k'],
-  ['корпус', 'k'],
-  ['korp', 'k'],
-  ['korpus', 'k'],
-  ['k', 'k'],
-  ['bld', 'k'],
-  ['стр', 's'],
-  ['строение', 's'],
-  ['stroenie', 's'],
+  ...[...wordSet('к корп корпус korp korpus k bld')].map((w) => [w, 'k'] as const),
+  ...[...wordSet('стр строение stroenie')].map((w) => [w, 's'] as const),
 ]);
-const FLAT = new Set([
-  'кв',
-  'квартира',
-  'кв-ра',
-  'офис',
-  'оф',
-  'ком',
-  'комн',
-  'комната',
-  'apt',
-  'app',
-  'apartment',
-  'flat',
-  'office',
-  'of',
-  'kv',
-  'suite',
-]);
+const FLAT = wordSet('кв квартира кв-ра офис оф ком комн комната apt app apartment flat office of kv suite');
 // Words dropped from street names: "улица имени В. И. Ленина" is "Ленина".
-const STREET_NOISE = new Set(['им', 'имени', 'imeni']);
+const STREET_NOISE = wordSet('им имени imeni');
 
-// Other names of large cities, by canonical key → canonical key of the Russian name.
+// Other names of large cities → the Russian name (both as canonical keys).
+// prettier-ignore
 const CITY_ALIASES = new Map<string, string>(
   (
     [
-      ['Moscow', 'Москва'],
-      ['Мск', 'Москва'],
-      ['Saint Petersburg', 'Санкт-Петербург'],
-      ['St Petersburg', 'Санкт-Петербург'],
-      ['St. Petersburg', 'Санкт-Петербург'],
-      ['СПб', 'Санкт-Петербург'],
-      ['Питер', 'Санкт-Петербург'],
-      ['Петербург', 'Санкт-Петербург'],
-      ['Leningrad', 'Санкт-Петербург'],
-      ['Ekaterinburg', 'Екатеринбург'],
-      ['Yekaterinburg', 'Екатеринбург'],
-      ['Екб', 'Екатеринбург'],
-      ['Nizhny Novgorod', 'Нижний Новгород'],
-      ['Н. Новгород', 'Нижний Новгород'],
-      ['Нижний', 'Нижний Новгород'],
-      ['Kyiv', 'Киев'],
-      ['Київ', 'Киев'],
-      ['Alma-Ata', 'Алматы'],
-      ['Алма-Ата', 'Алматы'],
-      ['Nur-Sultan', 'Астана'],
-      ['Нур-Султан', 'Астана'],
-      ['Astana', 'Астана'],
+      ['Moscow', 'Москва'], ['Мск', 'Москва'],
+      ['Saint Petersburg', 'Санкт-Петербург'], ['St Petersburg', 'Санкт-Петербург'], ['St. Petersburg', 'Санкт-Петербург'],
+      ['СПб', 'Санкт-Петербург'], ['Питер', 'Санкт-Петербург'], ['Петербург', 'Санкт-Петербург'], ['Leningrad', 'Санкт-Петербург'],
+      ['Ekaterinburg', 'Екатеринбург'], ['Yekaterinburg', 'Екатеринбург'], ['Екб', 'Екатеринбург'],
+      ['Nizhny Novgorod', 'Нижний Новгород'], ['Н. Новгород', 'Нижний Новгород'], ['Нижний', 'Нижний Новгород'],
+      ['Kyiv', 'Киев'], ['Київ', 'Киев'], ['Alma-Ata', 'Алматы'], ['Алма-Ата', 'Алматы'],
+      ['Nur-Sultan', 'Астана'], ['Нур-Султан', 'Астана'], ['Astana', 'Астана'],
     ] as const
   ).map(([alias, city]) => [latinKey(alias), latinKey(city)]),
 );
