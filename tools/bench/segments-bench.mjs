@@ -9,17 +9,26 @@
 // offers for every third. Then, for each segment below, saves it and runs the worker's pass (every
 // batch a transaction: lock the batch, evaluate the filter in SQL, apply the membership changes,
 // write segment.entered to the outbox), and prints customers per second and members. Finally it
-// moves the clock a day on and times the check of the time-dependent segment. Drops the database.
+// moves the clock a day on and times the check of the time-dependent segment, and applies --events
+// order events (the life of an order: created, a status change, paid, every fourth cancelled) to
+// random customers through the metrics consumer's handlers, 100 per transaction as the inbox does, with the segments
+// above defined: the event path's throughput. Drops the database.
 import console from 'node:console';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import crypto from 'node:crypto';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '2000' } },
+  options: {
+    n: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '2000' },
+    events: { type: 'string', default: '20000' },
+  },
 });
 const n = Number(values.n);
 const batchSize = Number(values.batch);
@@ -36,10 +45,31 @@ const { customersServiceDefinition } = dist('service.js');
 const { SegmentWorker } = dist('segments/segment-worker.js');
 const { SegmentsService } = dist('segments/segments.service.js');
 const { testReferenceDataProvider } = dist('test-support/reference-data.js');
+const { metricsConsumer } = dist('metrics/metrics-consumer.js');
+const { orderEvent } = dist('test-support/segments.js');
+const { parseEvent } = require('@openretail/contracts');
 const { createTestDatabase, migrateUp, openDatabase } = require('@openretail/persistence');
 const { messagingEntities } = require('@openretail/messaging');
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * CPU time (ms) of the PostgreSQL backends connected to the database, from /proc (the server runs on
+ * this machine): wall time on a shared machine says more about the neighbours than about the code.
+ */
+async function backendsCpuMs(sql, database) {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const { pid } of await sql('select pid from pg_stat_activity where datname = ?', [database])) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+    } catch {
+      // A backend that ended meanwhile.
+    }
+  }
+  return total;
+}
 const db = await createTestDatabase('segments_bench');
 const orm = await openDatabase({
   url: db.url,
@@ -110,6 +140,44 @@ try {
   console.log(
     `time check a day later: ${check.timeChecks} segment(s), ${check.evaluated} customers re-evaluated, ` +
       `${check.left} left, in ${(seconds(t0) * 1000).toFixed(0)} ms`,
+  );
+  const eventCount = Number(values.events);
+  // An order's life: created, a status change inside the open groups (counts the same), paid, and
+  // every fourth cancelled.
+  const buyers = await sql('select id from customers order by random() limit ?', [Math.ceil(eventCount / 3)]);
+  const events = [];
+  for (const [i, { id }] of buyers.entries()) {
+    const order = {
+      orderId: crypto.randomUUID(),
+      customerId: id,
+      totalMinor: 100000 + i,
+      createdAt: now.toISOString(),
+    };
+    events.push(
+      orderEvent({ ...order, version: 1, offers: [`offer-${i % 500}`] }),
+      orderEvent({ ...order, version: 2 }),
+      orderEvent({ ...order, version: 3, paidMinor: order.totalMinor }),
+    );
+    if (i % 4 === 0)
+      events.push(orderEvent({ ...order, version: 4, paidMinor: order.totalMinor, cancelled: true }));
+  }
+  events.length = Math.min(events.length, eventCount);
+  const { handlers } = metricsConsumer(clock);
+  const cpu0 = { node: process.cpuUsage(), pg: await backendsCpuMs(sql, db.name) };
+  t0 = performance.now();
+  for (let i = 0; i < events.length; i += 100) {
+    await orm.em.fork().transactional(async (em) => {
+      for (const e of events.slice(i, i + 100)) await handlers[e.type](parseEvent(e), em);
+    });
+  }
+  const took = seconds(t0);
+  const nodeCpu = process.cpuUsage(cpu0.node);
+  const pgCpu = (await backendsCpuMs(sql, db.name)) - cpu0.pg;
+  const perEvent = (ms) => (ms / events.length).toFixed(2);
+  console.log(
+    `event path: ${events.length} order events in ${took.toFixed(1)} s (${Math.round(events.length / took)}/s, ` +
+      `${perEvent(took * 1000)} ms each), 100 per transaction, 3 segments; CPU per event: ` +
+      `${perEvent((nodeCpu.user + nodeCpu.system) / 1000)} ms here, ${perEvent(pgCpu)} ms in PostgreSQL`,
   );
   const [{ outbox }] = await sql('select count(*)::int as outbox from outbox_message');
   console.log(`outbox: ${outbox} membership events written`);

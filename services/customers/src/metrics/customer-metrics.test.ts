@@ -5,6 +5,8 @@ import {
   NO_METRICS,
   computeMetrics,
   divideHalfUp,
+  factOfSnapshot,
+  sameFact,
   sameMetrics,
   snapshotOfCreated,
   snapshotOfSummary,
@@ -225,4 +227,28 @@ test('order.created: its summary when it carries one, else version 1 from the ev
   };
   assert.equal(snapshotOfCreated(withSummary).customerId, 'c-9');
   assert.equal(snapshotOfCreated(withSummary).paidMinor, 400);
+});
+
+test('a fact counts the same unless money, currency, site, cancellation, date or offers change', () => {
+  const base = fact({ offerExternalIds: ['a', 'b'] });
+  assert.ok(sameFact(base, { ...base, offerExternalIds: ['a', 'b'], orderedAt: new Date(base.orderedAt) }));
+  for (const change of [
+    { totalMinor: base.totalMinor + 1 },
+    { paidMinor: 1 },
+    { currency: 'USD' },
+    { site: 'minsk' },
+    { cancelled: true },
+    { orderedAt: at(2) },
+    { offerExternalIds: ['a'] },
+    { offerExternalIds: ['b', 'a'] },
+  ]) {
+    assert.ok(!sameFact(base, { ...base, ...change }), JSON.stringify(change));
+  }
+});
+
+test('the fact of a snapshot keeps the known offers when the event does not name them', () => {
+  const s = snapshotOfSummary(summary());
+  assert.deepEqual(factOfSnapshot(s, ['kept']).offerExternalIds, ['kept']);
+  assert.deepEqual(factOfSnapshot({ ...s, offerExternalIds: [] }, ['kept']).offerExternalIds, []);
+  assert.deepEqual(factOfSnapshot(s).offerExternalIds, []);
 });

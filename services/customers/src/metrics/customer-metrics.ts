@@ -70,6 +70,38 @@ export function snapshotOfCreated(p: OrderCreatedPayload): OrderSnapshot {
   };
 }
 
+/** The fact a snapshot makes; offers it does not name stay those already known. */
+export function factOfSnapshot(s: OrderSnapshot, knownOffers: readonly string[] = []): OrderFact {
+  return {
+    orderId: s.orderId,
+    site: s.site,
+    currency: s.currency,
+    totalMinor: s.totalMinor,
+    paidMinor: s.paidMinor,
+    cancelled: s.cancelled,
+    orderedAt: s.orderedAt,
+    offerExternalIds: s.offerExternalIds ?? knownOffers,
+  };
+}
+
+/**
+ * Whether two facts of an order count the same in metrics and segments. Most order events (a status
+ * change inside the open groups, an edit of the address) change nothing that counts: the customer
+ * need not be re-evaluated.
+ */
+export function sameFact(a: OrderFact, b: OrderFact): boolean {
+  return (
+    a.site === b.site &&
+    a.currency === b.currency &&
+    a.totalMinor === b.totalMinor &&
+    a.paidMinor === b.paidMinor &&
+    a.cancelled === b.cancelled &&
+    a.orderedAt.getTime() === b.orderedAt.getTime() &&
+    a.offerExternalIds.length === b.offerExternalIds.length &&
+    a.offerExternalIds.every((o, i) => o === b.offerExternalIds[i])
+  );
+}
+
 export interface CustomerMetrics {
   ordersCount: number;
   cancellations: number;

@@ -325,6 +325,22 @@ describe('customer metrics and segments from events, over PostgreSQL', () => {
     assert.ok((await membership(merged)).includes('everyone'));
   });
 
+  test('an event that changes nothing that counts leaves the customer alone', async () => {
+    await segments.create({ code: 'tag-z', name: 'Z', filter: { tags: { any: ['z'] } } }, admin);
+    const [customerId] = await insertCustomers(orm, [{}]);
+    const orderId = newId();
+    const order = (version: number, over: Partial<TestOrder> = {}) =>
+      orderEvent({ orderId, customerId, version, totalMinor: 100_00, ...over });
+    await deliver(order(1));
+    // A change the consumer does not see: only a re-evaluation would put the customer in tag-z.
+    await orm.em.fork().execute(`update customers set tags = '{z}' where id = ?`, [customerId]);
+    await deliver(order(2)); // a status change inside the open groups: same money, same everything
+    assert.ok(!(await membership(customerId)).includes('tag-z'));
+    assert.equal((await factOf(orderId)).order_version, 2, 'the version moves on');
+    await deliver(order(3, { paidMinor: 100_00 }));
+    assert.ok((await membership(customerId)).includes('tag-z'), 'a payment counts: re-evaluated');
+  });
+
   test('recomputeMetrics of an unknown customer is nothing', async () => {
     assert.equal(await inTransaction(orm, (em) => recomputeMetrics(em, newId())), undefined);
   });

@@ -5,6 +5,8 @@ import type { SegmentSubject } from '../segments/segment-match';
 import { TEXT_ARRAY } from '../segments/segment-sql';
 import {
   computeMetrics,
+  factOfSnapshot,
+  sameFact,
   sameMetrics,
   type CustomerMetrics,
   type OrderFact,
@@ -18,13 +20,16 @@ import {
 
 const UUID_LIST = '(select jsonb_array_elements_text(?::jsonb)::uuid)';
 
+const FACT_COLUMNS = `f.order_id, f.site, f.currency, f.total_minor, f.paid_minor, f.cancelled, f.ordered_at,
+  f.offer_external_ids`;
+
 /**
  * Applies an order's snapshot to its fact unless the fact already has this version or a newer one
  * (a redelivered or overtaken event), then refreshes the customers concerned: the one the order
- * names now and the one it named before, when that changed.
+ * names now and the one it named before, unless nothing that counts changed.
  */
 export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, now: Date): Promise<void> {
-  const previous = await previousCustomer(em, s.orderId);
+  const previous = await lockFact(em, s.orderId);
   const rows = await em.execute<{ customer_id: string | null }[]>(
     `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
        total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)
@@ -60,16 +65,26 @@ export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, no
     ],
   );
   if (rows.length === 0) return;
-  await refreshCustomers(em, [rows[0].customer_id, previous], now);
+  const customerId = rows[0].customer_id;
+  if (previous && Number(previous.order_version) > 0 && previous.customer_id === customerId) {
+    const before = factOf(previous);
+    if (sameFact(before, factOfSnapshot(s, before.offerExternalIds))) return;
+  }
+  await refreshCustomers(em, [customerId, previous?.customer_id], now);
 }
 
-/** The customer the order's fact names now, its row locked until the transaction ends (none: no fact yet). */
-async function previousCustomer(em: EntityManager, orderId: string): Promise<string | null> {
-  const [row] = await em.execute<{ customer_id: string | null }[]>(
-    'select customer_id from customer_order_facts where order_id = ? for update',
+/** The order's fact as it is, its row locked until the transaction ends (none: no fact yet). */
+async function lockFact(
+  em: EntityManager,
+  orderId: string,
+): Promise<(FactRow & { customer_id: string | null; order_version: string | number }) | undefined> {
+  const [row] = await em.execute<
+    (FactRow & { customer_id: string | null; order_version: string | number })[]
+  >(
+    `select customer_id, order_version, ${FACT_COLUMNS} from customer_order_facts f where order_id = ? for update`,
     [orderId],
   );
-  return row?.customer_id ?? null;
+  return row;
 }
 
 /**
@@ -82,7 +97,7 @@ export async function linkOrder(
   link: { orderId: string; customerId: string; site: string },
   now: Date,
 ): Promise<void> {
-  const previous = await previousCustomer(em, link.orderId);
+  const previous = (await lockFact(em, link.orderId))?.customer_id;
   const rows = await em.execute<{ customer_id: string | null }[]>(
     `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
        total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)
@@ -97,28 +112,23 @@ export async function linkOrder(
 }
 
 /**
- * Recomputes the metrics of each customer's survivor (the profile it was merged into, through
- * any chain of merges; itself if none), in id order so that concurrent transactions lock
- * customers in the same order.
+ * Recomputes the metrics of each customer's survivor (the profile it was merged into, through any
+ * chain of merges; itself if none), once each, in the order of the ids given, sorted, so that
+ * concurrent transactions lock customers in the same order.
  */
 export async function refreshCustomers(
   em: EntityManager,
   customerIds: readonly (string | null | undefined)[],
   now: Date,
 ): Promise<void> {
-  const ids = [...new Set(customerIds.filter((id): id is string => !!id))];
-  if (ids.length === 0) return;
-  const roots = await em.execute<{ id: string }[]>(
-    `with recursive up(start, id, depth) as (
-       select c.id, c.id, 0 from customers c where c.id in ${UUID_LIST}
-       union all
-       select up.start, c.merged_into, up.depth + 1 from up join customers c on c.id = up.id
-       where c.merged_into is not null and up.depth < 100
-     )
-     select distinct id from (select distinct on (start) id from up order by start, depth desc) r order by id`,
-    [JSON.stringify(ids)],
-  );
-  for (const { id } of roots) await recomputeMetrics(em, id, now);
+  const done = new Set<string>();
+  for (const id of [...new Set(customerIds.filter((c): c is string => !!c))].sort()) {
+    let row = await lockCustomer(em, id);
+    for (let hops = 0; row?.merged_into && hops < 100; hops++) row = await lockCustomer(em, row.merged_into);
+    if (!row || done.has(row.id)) continue;
+    done.add(row.id);
+    await recomputeLocked(em, row, now);
+  }
 }
 
 interface CustomerRow {
@@ -136,6 +146,8 @@ interface CustomerRow {
   paid_total_minor: string | number;
   first_order_at: Date | string | null;
   last_order_at: Date | string | null;
+  /** Some profile was merged into this one. */
+  has_merged: boolean;
 }
 
 interface FactRow {
@@ -188,28 +200,53 @@ export async function recomputeMetrics(
   customerId: string,
   now: Date = new Date(),
 ): Promise<CustomerMetrics | undefined> {
-  // The row lock orders this against every other evaluation of the customer (events, the worker).
+  const row = await lockCustomer(em, customerId);
+  return row && recomputeLocked(em, row, now);
+}
+
+/** The customer's row, locked: orders this against every other evaluation of it (events, the worker). */
+async function lockCustomer(em: EntityManager, id: string): Promise<CustomerRow | undefined> {
   const [row] = await em.execute<CustomerRow[]>(
-    `select id, site, tags, vip, consent, merged_into, orders_count, cancellations, metrics_currency,
-       total_spent_minor, average_check_minor, paid_total_minor, first_order_at, last_order_at
-     from customers where id = ? for no key update`,
-    [customerId],
+    `select c.id, c.site, c.tags, c.vip, c.consent, c.merged_into, c.orders_count, c.cancellations,
+       c.metrics_currency, c.total_spent_minor, c.average_check_minor, c.paid_total_minor, c.first_order_at,
+       c.last_order_at, exists (select 1 from customers m where m.merged_into = c.id) as has_merged
+     from customers c where c.id = ? for no key update`,
+    [id],
   );
-  if (!row) return undefined;
-  const family = await em.execute<{ id: string }[]>(
+  return row;
+}
+
+/**
+ * The customer's orders and, when profiles were merged into it, theirs (transitively), with the
+ * ids of those profiles: one round trip, and no recursion for the many who have none.
+ */
+async function familyFacts(
+  em: EntityManager,
+  row: CustomerRow,
+): Promise<{ facts: OrderFact[]; merged: string[] }> {
+  if (!row.has_merged) {
+    const own = await em.execute<FactRow[]>(
+      `select ${FACT_COLUMNS} from customer_order_facts f where f.customer_id = ? and f.order_version > 0`,
+      [row.id],
+    );
+    return { facts: own.map(factOf), merged: [] };
+  }
+  const rows = await em.execute<(Partial<FactRow> & { member: string })[]>(
     `with recursive family(id) as (
        select ?::uuid union select m.id from customers m join family on m.merged_into = family.id
-     ) select id from family`,
-    [customerId],
+     )
+     select family.id as member, ${FACT_COLUMNS}
+     from family left join customer_order_facts f on f.customer_id = family.id and f.order_version > 0`,
+    [row.id],
   );
-  const facts = (
-    await em.execute<FactRow[]>(
-      `select order_id, site, currency, total_minor, paid_minor, cancelled, ordered_at, offer_external_ids
-       from customer_order_facts where customer_id in ${UUID_LIST} and order_version > 0`,
-      [JSON.stringify(family.map((f) => f.id))],
-    )
-  ).map(factOf);
+  return {
+    facts: rows.filter((r): r is FactRow & { member: string } => r.order_id != null).map(factOf),
+    merged: [...new Set(rows.map((r) => r.member))].filter((id) => id !== row.id),
+  };
+}
 
+async function recomputeLocked(em: EntityManager, row: CustomerRow, now: Date): Promise<CustomerMetrics> {
+  const { facts, merged } = await familyFacts(em, row);
   const metrics = computeMetrics(facts, row.site);
   if (!sameMetrics(metrics, metricsOf(row))) {
     await em.execute(
@@ -225,7 +262,7 @@ export async function recomputeMetrics(
         metrics.paidTotalMinor,
         metrics.firstOrderAt ?? null,
         metrics.lastOrderAt ?? null,
-        customerId,
+        row.id,
       ],
     );
   }
@@ -240,7 +277,6 @@ export async function recomputeMetrics(
     metrics,
   };
   const changes = await evaluateCustomerSegments(em, subject, facts, now);
-  const merged = family.filter((f) => f.id !== customerId).map((f) => f.id);
   if (merged.length > 0) changes.push(...(await leaveAllSegments(em, merged, now)));
   if (changes.length > 0) await recordEvents(em, membershipEvents(changes, 'customer-changed', now));
   return metrics;

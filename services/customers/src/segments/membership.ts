@@ -116,6 +116,7 @@ interface SegmentDefinitionRow {
   code: string;
   version: string | number;
   filter: SegmentFilter;
+  member: boolean;
 }
 
 /**
@@ -129,21 +130,19 @@ export async function evaluateCustomerSegments(
   facts: readonly OrderFact[],
   now: Date,
 ): Promise<MembershipChange[]> {
+  // Read after the lock: the memberships are those the last evaluation of this customer left.
   const segments = await em.execute<SegmentDefinitionRow[]>(
-    'select id, code, version, filter from segments where site is null or site = ?',
-    [customer.site],
-  );
-  const current = await em.execute<{ segment_id: string }[]>(
-    'select segment_id from segment_members where customer_id = ?',
-    [customer.id],
+    `select s.id, s.code, s.version, s.filter,
+       exists (select 1 from segment_members m where m.segment_id = s.id and m.customer_id = ?) as member
+     from segments s where s.site is null or s.site = ?`,
+    [customer.id, customer.site],
   );
   const filters = new Map(segments.map((s) => [s.id, s.filter]));
-  const refs = segments.map((s) => ({ id: s.id, code: s.code, version: Number(s.version) }));
   const changes = diffMembership(
     customer,
-    refs,
+    segments.map((s) => ({ id: s.id, code: s.code, version: Number(s.version) })),
     (segment) => matchesSegment(customer, facts, filters.get(segment.id)!, now),
-    new Set(current.map((r) => r.segment_id)),
+    new Set(segments.filter((s) => s.member).map((s) => s.id)),
   );
   return applyMembershipChanges(em, changes, now);
 }
