@@ -164,7 +164,7 @@ export function customerResponseSchemas(): Record<string, Schema> {
     type: 'integer',
     minimum: 1,
     description:
-      'The customer\'s number in the installation: one numbering for individual and corporate customers, increasing with creation.',
+      "The customer's number in the installation: one numbering for individual and corporate customers, increasing with creation.",
   };
   const customer = object<CustomerJson>(
     {
