@@ -36,6 +36,7 @@ export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
     statusGroup: str(o.statusGroup),
     statusUpdatedAt: time(o.statusUpdatedAt, `${field}.statusUpdatedAt`),
     cancelReason: str(o.cancelReason),
+    combinedInto: str(o.combinedInto),
     currency: str(o.currency),
     customer: customer
       ? compact({
@@ -119,6 +120,7 @@ export function orderToProto(o: OrderJson, field = 'order'): Order {
     statusGroup: o.statusGroup,
     statusUpdatedAt: ts(o.statusUpdatedAt),
     cancelReason: o.cancelReason,
+    combinedInto: o.combinedInto,
     currency: o.currency,
     customer: o.customer,
     contragent: o.contragent,
@@ -155,6 +157,8 @@ export function orderToProto(o: OrderJson, field = 'order'): Order {
 export function paymentFromProto(p: Payment__Output, field = 'payment'): PaymentJson {
   return compact({
     id: str(p.id),
+    numericId: Number(p.numericId) > 0 ? Number(p.numericId) : undefined,
+    externalId: str(p.externalId),
     type: str(p.type),
     status: str(p.status),
     amount: money(p.amount, `${field}.amount`),

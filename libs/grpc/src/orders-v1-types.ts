@@ -18,6 +18,14 @@ export type {
 } from './generated/openretail/orders/v1/CheckOrderChangeResponse';
 export type { Contragent, Contragent__Output } from './generated/openretail/orders/v1/Contragent';
 export type {
+  CombineOrdersRequest,
+  CombineOrdersRequest__Output,
+} from './generated/openretail/orders/v1/CombineOrdersRequest';
+export type {
+  CombineOrdersResponse,
+  CombineOrdersResponse__Output,
+} from './generated/openretail/orders/v1/CombineOrdersResponse';
+export type {
   CreateOrderRequest,
   CreateOrderRequest__Output,
 } from './generated/openretail/orders/v1/CreateOrderRequest';
@@ -65,6 +73,7 @@ export type { OrderItem, OrderItem__Output } from './generated/openretail/orders
 export type { OrderKey, OrderKey__Output } from './generated/openretail/orders/v1/OrderKey';
 export type { OrderTotals, OrderTotals__Output } from './generated/openretail/orders/v1/OrderTotals';
 export type { Payment, Payment__Output } from './generated/openretail/orders/v1/Payment';
+export type { PaymentKey, PaymentKey__Output } from './generated/openretail/orders/v1/PaymentKey';
 export type {
   ReferenceDataDocument,
   ReferenceDataDocument__Output,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { moneySchema } from '../money';
+import { COMBINE_TECHNIQUES } from '../orders/order-input';
 import { TOPICS } from '../topics';
 import { defineEvent, type EventDefinition } from './envelope';
 import { contactSchema } from './shared';
@@ -110,6 +111,17 @@ export const OrderAssignedV1 = orderEvent('order.assigned', {
   managerId: z.string().optional(),
 });
 
+/**
+ * The order was combined into another (RetailCRM's orders/combine): its lines went into `into` by
+ * the technique and its payments moved there. The combined order is cancelled by the same change
+ * (order.status-changed and order.cancelled follow) and changes no more; `into` gets order.updated.
+ */
+export const OrderCombinedV1 = orderEvent('order.combined', {
+  into: z.object({ orderId: z.string().uuid(), number: z.string().min(1) }),
+  technique: z.enum(COMBINE_TECHNIQUES),
+  movedPaymentIds: z.array(z.string()),
+});
+
 /** The order has been in its status longer than the status's time limit. Once per order, status and entry. */
 export const OrderStatusOverdueV1 = defineEvent({
   type: 'order.status-overdue',
@@ -149,6 +161,7 @@ export const ORDER_EVENTS: readonly EventDefinition<unknown>[] = [
   OrderCancelledV1,
   OrderCompletedV1,
   OrderAssignedV1,
+  OrderCombinedV1,
   OrderStatusOverdueV1,
   OrderStaleV1,
 ] as EventDefinition<unknown>[];

@@ -86,6 +86,8 @@ export const deliveryInputSchema = z
   });
 
 export const paymentInputSchema = z.strictObject({
+  /** The payment's id in the system that sent it (RetailCRM's payment externalId), unique in its order. */
+  externalId: text(100).optional(),
   type: codeSchema,
   status: codeSchema,
   amount: nonNegativeAmount,
@@ -197,6 +199,14 @@ export const orderEditSchema = orderFieldsSchema
   .partial();
 
 export const paymentEditSchema = paymentInputSchema.partial();
+
+/**
+ * How a combine settles a product (the same offer) that both orders hold: the absorbed order's
+ * quantity (ours), the sum of both (summ), the result order's (theirs), or both lines kept apart
+ * (merge). Lines of one order only are always kept. RetailCRM API v5's `technique`.
+ */
+export const COMBINE_TECHNIQUES = ['ours', 'summ', 'theirs', 'merge'] as const;
+export type CombineTechnique = (typeof COMBINE_TECHNIQUES)[number];
 
 export const ORDER_HISTORY_SOURCES = ['api', 'manager', 'trigger', 'import', 'integration'] as const;
 

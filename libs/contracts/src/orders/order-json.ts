@@ -21,6 +21,8 @@ export interface OrderJson {
   statusGroup?: string;
   statusUpdatedAt?: string;
   cancelReason?: string;
+  /** Output only: the order this one was combined into (see the combine command); it changes no more. */
+  combinedInto?: string;
   currency?: string;
   customer?: {
     customerId?: string;
@@ -68,6 +70,10 @@ export interface OrderItemJson {
 
 export interface PaymentJson {
   id?: string;
+  /** Output only: unique in the installation, for integrations whose payment ids are numbers. */
+  numericId?: number;
+  /** The payment's id in the system that sent it, unique in its order. */
+  externalId?: string;
   type?: string;
   status?: string;
   amount?: Money;

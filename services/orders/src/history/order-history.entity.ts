@@ -32,6 +32,10 @@ export class OrderHistoryEntry {
   @Property({ type: 'text' })
   source!: string;
 
+  /** The API key the change was made with: integrations skip their own changes by it. */
+  @Property({ type: 'text', nullable: true })
+  apiKeyId?: string;
+
   /** The order's version this change produced: entries of one command share it. */
   @Property({ type: new BigIntType('number') })
   orderVersion!: number;

@@ -5,6 +5,7 @@ import {
   ValidationError,
   orderInputSchema,
   paymentInputSchema,
+  type CombineTechnique,
   type Money,
   type OrderInput,
   type OrderJson,
@@ -25,6 +26,8 @@ import { referenceViolations } from './reference-checks';
 export interface Caller extends Actor {
   sites: 'all' | readonly string[];
   permissions: readonly string[];
+  /** The API key of the call, recorded with the history it makes. */
+  apiKeyId?: string;
 }
 
 /** Marking a payment paid is a right of its own, apart from editing payments. */
@@ -44,6 +47,8 @@ export interface CommandContext {
   caller: Caller;
   now: Date;
   newId(): string;
+  /** The numeric id of a new payment, unique in the installation; absent in a dry run. */
+  newPaymentId?(): number;
 }
 
 /** What a new order gets from the service rather than from the caller. */
@@ -65,8 +70,20 @@ export interface Problem {
   deny?: boolean;
 }
 
+/** A combine as each of its two orders sees it (see combine.ts). */
+export interface CombineChange {
+  kind: 'combine';
+  technique: CombineTechnique;
+  /** result: the order combined into; combined: the order absorbed and cancelled. */
+  role: 'result' | 'combined';
+  /** The other order of the combine. */
+  other: { id: string; number: string };
+  /** The payments that moved from the combined order to the result. */
+  movedPaymentIds: string[];
+}
+
 export interface PlannedChange {
-  command: OrderCommand;
+  command: OrderCommand | CombineChange;
   before?: OrderState;
   after: OrderState;
   /** Nothing would change (a retried status change, an edit to the same values). */
@@ -87,7 +104,7 @@ const CHANGE_KIND: Record<OrderCommand['kind'], ChangeKind> = {
 
 /** Paths an edit may name besides the top-level editable fields: one level into these groups. */
 const NESTED_EDITABLE = new Set(['customer', 'contragent', 'delivery', 'customFields']);
-const PAYMENT_FIELDS = new Set(['type', 'status', 'amount', 'paidAt']);
+const PAYMENT_FIELDS = new Set(['externalId', 'type', 'status', 'amount', 'paidAt']);
 
 /**
  * Works out what a command does to an order without storing anything: the schema, the site scope,
@@ -101,9 +118,12 @@ export function planCommand(
   ctx: CommandContext,
   identity?: NewOrderIdentity,
 ): PlanResult {
+  if (before?.combinedInto) return fail(combinedProblem(before));
   const problems: Problem[] = [];
   const after = buildAfter(before, command, ctx, identity, problems);
   if (!after) return { ok: false, problems };
+  problems.push(...paymentExternalIdProblems(before, after, command));
+  if (problems.length > 0) return { ok: false, problems };
 
   if (!canAccessSite(ctx.caller, after.site)) {
     return fail({
@@ -207,8 +227,44 @@ export function canAccessSite(caller: Pick<Caller, 'sites'>, site: string): bool
   return caller.sites === 'all' || caller.sites.includes(site);
 }
 
-function fail(...problems: Problem[]): PlanResult {
+export function fail(...problems: Problem[]): { ok: false; problems: Problem[] } {
   return { ok: false, problems };
+}
+
+/** A combined order lives on in the order it was combined into: it changes no more. */
+export function combinedProblem(order: OrderState): Problem {
+  return {
+    kind: 'precondition',
+    field: 'combinedInto',
+    reason: `order ${order.number} was combined into order ${order.combinedInto} and changes no more`,
+  };
+}
+
+/** Two payments of one order with the same externalId could not be told apart by it. */
+function paymentExternalIdProblems(
+  before: OrderState | undefined,
+  after: OrderState,
+  command: OrderCommand,
+): Problem[] {
+  const seen = new Map<string, number>();
+  const problems: Problem[] = [];
+  after.payments.forEach((p, i) => {
+    if (p.externalId === undefined) return;
+    const first = seen.get(p.externalId);
+    if (first === undefined) return void seen.set(p.externalId, i);
+    const field =
+      command.kind === 'create'
+        ? `payments[${i}].externalId`
+        : command.kind === 'edit'
+          ? 'payments'
+          : 'payment.externalId';
+    problems.push({
+      kind: 'invalid',
+      field,
+      reason: `order ${before?.number ?? after.number} already has a payment with externalId '${p.externalId}'`,
+    });
+  });
+  return problems;
 }
 
 /** The order as the command would leave it, before any business rule; undefined with problems when the input is malformed. */
@@ -247,7 +303,8 @@ function buildAfter(
   const stamp = { ...before, updatedAt: ctx.now };
   switch (command.kind) {
     case 'edit': {
-      const base = toInputJson(before) as Record<string, unknown>;
+      // Payments change through their own commands (fromInput keeps them); their ids are no input.
+      const { payments: _payments, ...base } = toInputJson(before) as Record<string, unknown>;
       command.mask.forEach((path, i) => {
         const problem = editablePath(path);
         if (problem) invalid(`updateMask[${i}]`, problem);
@@ -269,7 +326,12 @@ function buildAfter(
     }
     case 'payment-add': {
       const payment = parsePayment(command.payment, 'payment', problems);
-      return payment && { ...stamp, payments: [...before.payments, toPaymentState(payment, ctx.newId())] };
+      return (
+        payment && {
+          ...stamp,
+          payments: [...before.payments, toPaymentState(payment, ctx.newId(), ctx.newPaymentId?.())],
+        }
+      );
     }
     case 'payment-edit': {
       const index = before.payments.findIndex((p) => p.id === command.paymentId);
@@ -278,16 +340,19 @@ function buildAfter(
       const base = toInputJson(before).payments![index] as Record<string, unknown>;
       command.mask.forEach((path, i) => {
         if (!PAYMENT_FIELDS.has(path))
-          invalid(`updateMask[${i}]`, `'${path}' is not a payment field (type, status, amount, paidAt)`);
+          invalid(
+            `updateMask[${i}]`,
+            `'${path}' is not a payment field (externalId, type, status, amount, paidAt)`,
+          );
         else setPath(base, path, getPath(command.payment as Record<string, unknown>, path));
       });
       if (command.mask.length === 0) invalid('updateMask', 'name at least one field to change');
       if (problems.length > 0) return undefined;
-      const { id: _id, ...fields } = base;
+      const { id: _id, numericId, ...fields } = base;
       const payment = parsePayment(fields, 'payment', problems);
       if (!payment) return undefined;
       const payments = [...before.payments];
-      payments[index] = toPaymentState(payment, command.paymentId);
+      payments[index] = toPaymentState(payment, command.paymentId, numericId as number | undefined);
       return { ...stamp, payments };
     }
     case 'payment-delete': {
@@ -315,9 +380,11 @@ function parsePayment(raw: unknown, field: string, problems: Problem[]): Payment
   return undefined;
 }
 
-function toPaymentState(p: PaymentInput, id: string): PaymentState {
+function toPaymentState(p: PaymentInput, id: string, numericId: number | undefined): PaymentState {
   return {
     id,
+    ...(numericId !== undefined ? { numericId } : {}),
+    ...(p.externalId ? { externalId: p.externalId } : {}),
     type: p.type,
     status: p.status,
     amount: p.amount,
@@ -326,7 +393,7 @@ function toPaymentState(p: PaymentInput, id: string): PaymentState {
 }
 
 type Fixed = Pick<OrderState, 'id' | 'number' | 'status' | 'statusUpdatedAt' | 'createdAt'> &
-  Partial<Pick<OrderState, 'cancelReason' | 'numericId'>>;
+  Partial<Pick<OrderState, 'cancelReason' | 'numericId' | 'combinedInto'>>;
 
 /** An OrderState from validated input plus the fields only the service sets. */
 function fromInput(
@@ -369,13 +436,16 @@ function fromInput(
     status: fixed.status,
     statusUpdatedAt: fixed.statusUpdatedAt,
     cancelReason: fixed.cancelReason,
+    combinedInto: fixed.combinedInto,
     currency: input.currency,
     customer: dropUndefined({ ...input.customer }),
     contragent: dropUndefined({ ...input.contragent }),
     items,
     discount: input.discount ?? zero,
     delivery: d && dropUndefined({ ...d, cost: d.cost ?? zero, netCost: d.netCost ?? zero }),
-    payments: before ? before.payments : input.payments.map((p) => toPaymentState(p, ctx.newId())),
+    payments: before
+      ? before.payments
+      : input.payments.map((p) => toPaymentState(p, ctx.newId(), ctx.newPaymentId?.())),
     managerId: input.managerId,
     customerComment: input.customerComment,
     managerComment: input.managerComment,

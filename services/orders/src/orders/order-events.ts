@@ -1,6 +1,7 @@
 import {
   OrderAssignedV1,
   OrderCancelledV1,
+  OrderCombinedV1,
   OrderCompletedV1,
   OrderCreatedV1,
   OrderPaymentChangedV1,
@@ -82,6 +83,15 @@ export function eventsOf(
       envelope: definition.create(payload, { source: EVENT_SOURCE, aggregateId: after.id, occurredAt: now }),
     });
   const base = { order: summary, actor };
+  const emitStatusChanged = (from: OrderState) =>
+    emit(OrderStatusChangedV1, {
+      ...base,
+      from: from.status,
+      to: after.status,
+      fromGroup: ref.groupOf(from.status)?.code ?? '',
+      toGroup: summary.statusGroup,
+      ...(after.cancelReason ? { cancelReason: after.cancelReason } : {}),
+    });
 
   if (!before) {
     emit(OrderCreatedV1, {
@@ -104,14 +114,19 @@ export function eventsOf(
   } else if (command.kind === 'edit') {
     emit(OrderUpdatedV1, { ...base, changedFields: plan.history.map((h) => h.field) });
   } else if (command.kind === 'status-change') {
-    emit(OrderStatusChangedV1, {
-      ...base,
-      from: before.status,
-      to: after.status,
-      fromGroup: ref.groupOf(before.status)?.code ?? '',
-      toGroup: summary.statusGroup,
-      ...(after.cancelReason ? { cancelReason: after.cancelReason } : {}),
-    });
+    emitStatusChanged(before);
+  } else if (command.kind === 'combine') {
+    if (command.role === 'result') {
+      emit(OrderUpdatedV1, { ...base, changedFields: plan.history.map((h) => h.field) });
+    } else {
+      emit(OrderCombinedV1, {
+        ...base,
+        into: { orderId: command.other.id, number: command.other.number },
+        technique: command.technique,
+        movedPaymentIds: command.movedPaymentIds,
+      });
+      emitStatusChanged(before);
+    }
   } else if (command.kind !== 'create') {
     const id =
       command.kind === 'payment-add' ? after.payments[after.payments.length - 1].id : command.paymentId;

@@ -16,6 +16,8 @@ export interface OrderState {
   status: string;
   statusUpdatedAt: Date;
   cancelReason?: string;
+  /** The order this one was combined into: it is cancelled, and refuses every further command. */
+  combinedInto?: string;
   currency: string;
   customer: { customerId?: string; firstName?: string; lastName?: string; phones: string[]; email?: string };
   contragent: Omit<ContragentJson, 'type'> & { type: 'individual' | 'legal-entity' };
@@ -56,6 +58,10 @@ export interface OrderItemState {
 
 export interface PaymentState {
   id: string;
+  /** Unique in the installation, given when the payment is made (absent in a dry run). */
+  numericId?: number;
+  /** The payment's id in the system that sent it, unique in its order. */
+  externalId?: string;
   type: string;
   status: string;
   amount: Money;

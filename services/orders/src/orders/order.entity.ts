@@ -1,4 +1,4 @@
-import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { ArrayType, BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /**
  * An order as one row: the whole order (lines, delivery, payments, custom fields) is the `document`,
@@ -17,6 +17,8 @@ import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-
 @Index({ name: 'orders_customer_id_idx', properties: ['customerId'] })
 @Index({ name: 'orders_phone_idx', properties: ['phone'] })
 @Index({ name: 'orders_email_idx', properties: ['email'] })
+@Index({ name: 'orders_payment_ids_idx', properties: ['paymentIds'], type: 'gin' })
+@Index({ name: 'orders_payment_external_ids_idx', properties: ['paymentExternalIds'], type: 'gin' })
 export class Order {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -66,6 +68,13 @@ export class Order {
 
   @Property({ type: 'text' })
   currency!: string;
+
+  /** The numeric ids and external ids of the order's payments, to find the order of a payment by either. */
+  @Property({ type: new ArrayType((id) => Number(id)), columnType: 'bigint[]', nullable: true })
+  paymentIds?: number[];
+
+  @Property({ type: ArrayType, columnType: 'text[]', nullable: true })
+  paymentExternalIds?: string[];
 
   @Property({ type: new BigIntType('number') })
   totalMinor!: number;

@@ -84,6 +84,19 @@ export class OrdersGrpcHandler {
       AddPayment: (req) => execute(req, paymentAddOf(req)),
       UpdatePayment: (req) => execute(req, paymentEditOf(req)),
       DeletePayment: (req) => execute(req, paymentDeleteOf(req)),
+      CombineOrders: async (req) => {
+        const { result, combined } = await this.orders.combine(
+          keyOf(req.key),
+          keyOf(req.into, 'into'),
+          {
+            technique: req.technique || 'ours',
+            ...(req.status ? { status: req.status } : {}),
+            ...(req.cancelReason ? { cancelReason: req.cancelReason } : {}),
+          },
+          callerOf(req.caller),
+        );
+        return { result: toProto(result), combined: toProto(combined) };
+      },
       CheckOrderChange: async (req) => {
         const [request, caller] = checkRequestOf(req);
         const result = await this.orders.check(request, caller);
@@ -120,6 +133,7 @@ export class OrdersGrpcHandler {
             newValue: JSON.stringify(e.newValue ?? null),
             userId: e.userId ?? '',
             source: e.source,
+            apiKeyId: e.apiKeyId ?? '',
             at: timestampFromDate(e.at),
           })),
           lastId,
@@ -146,13 +160,18 @@ function orderOf(order: ordersV1.Order__Output | null | undefined) {
   return ordersV1.orderFromProto(order, 'order');
 }
 
-function keyOf(key: ordersV1.OrderKey__Output | null | undefined): OrderKey {
+function keyOf(key: ordersV1.OrderKey__Output | null | undefined, field = 'key'): OrderKey {
   if (key?.key === 'id' && key.id) return { id: key.id };
   if (key?.key === 'numericId' && Number(key.numericId) > 0) return { numericId: Number(key.numericId) };
   if (key?.key === 'external' && key.external?.site && key.external.externalId) {
     return { site: key.external.site, externalId: key.external.externalId };
   }
-  throw ValidationError.field('key', 'give id, numericId, or site and externalId');
+  const payment = key?.key === 'payment' ? key.payment : undefined;
+  if (payment?.key === 'numericId' && Number(payment.numericId) > 0) {
+    return { paymentNumericId: Number(payment.numericId) };
+  }
+  if (payment?.key === 'externalId' && payment.externalId) return { paymentExternalId: payment.externalId };
+  throw ValidationError.field(field, 'give id, numericId, site and externalId, or a payment');
 }
 
 function versionOf(version: string | undefined): number | undefined {
@@ -176,6 +195,7 @@ function callerOf(caller: ordersV1.Caller__Output | null | undefined): Caller {
     source: source as Actor['source'],
     sites: caller.allSites ? 'all' : caller.sites,
     permissions: caller.permissions,
+    ...(caller.apiKeyId ? { apiKeyId: caller.apiKeyId } : {}),
   };
 }
 

@@ -18,11 +18,13 @@ import { deadlineScheduler } from '../overdue/deadline-scheduler';
 import type { HistoryChange } from '../history/history';
 import { ReferenceDataService } from '../reference-data/reference-data.service';
 import type { ReferenceData } from '../reference-data/reference-data';
+import { planCombine, type CombineRequest } from './combine';
 import {
   canAccessSite,
   orderTotals,
   planCommand,
   planOrThrow,
+  throwProblems,
   type Caller,
   type CommandContext,
   type OrderCommand,
@@ -35,7 +37,13 @@ import type { OrderState } from './order-state';
 import { OrderCommandKey } from './command-key.entity';
 import { Order } from './order.entity';
 
-export type OrderKey = { id: string } | { site: string; externalId: string } | { numericId: number };
+export type OrderKey =
+  | { id: string }
+  | { site: string; externalId: string }
+  | { numericId: number }
+  /** The order holding a payment, by the payment's numeric id or (when only one order has it) external id. */
+  | { paymentNumericId: number }
+  | { paymentExternalId: string };
 
 /** An order as the service hands it out: plain data, never an entity. */
 export interface OrderView {
@@ -162,6 +170,10 @@ export class OrdersService {
         ),
       ],
     );
+    const paymentIds = await this.allocatePaymentIds(
+      em,
+      requests.reduce((n, { order }) => n + paymentsIn(order), 0),
+    );
     const results: Array<OrderView | Error | undefined> = requests.map(() => undefined);
     const planned: Array<{ i: number; request: CreateRequest; plan: PlannedChange; view: OrderView }> = [];
     requests.forEach((request, i) => {
@@ -176,7 +188,8 @@ export class OrdersService {
           number: (site?.orderNumberFormat ?? '{n}').replace('{n}', rows[0].next),
           numericId: Number(rows[0].next),
         };
-        const plan = planOrThrow(undefined, { kind: 'create', order }, this.context(ref, caller), identity);
+        const ctx = this.context(ref, caller, paymentIds);
+        const plan = planOrThrow(undefined, { kind: 'create', order }, ctx, identity);
         planned.push({ i, request, plan, view: viewOf(ref, plan.after, 1) });
       } catch (error) {
         results[i] = asError(error);
@@ -221,7 +234,8 @@ export class OrdersService {
         );
       }
       const before = fromDocument(row.document as OrderDocument);
-      const plan = planOrThrow(before, command, this.context(ref, caller));
+      const paymentIds = await this.allocatePaymentIds(em, command.kind === 'payment-add' ? 1 : 0);
+      const plan = planOrThrow(before, command, this.context(ref, caller, paymentIds));
       if (plan.noop) return viewOf(ref, before, row.version);
       return this.store(em, ref, plan, caller, row);
     });
@@ -284,6 +298,61 @@ export class OrdersService {
     };
     await this.store(em, await this.referenceData.get(), plan, SYSTEM_CALLER, row);
     return true;
+  }
+
+  /**
+   * Combines the order `key` into the order `into` (see combine.ts): both change in one transaction,
+   * each with its history and events. A repeated combine answers both orders as they are.
+   */
+  async combine(
+    key: OrderKey,
+    into: OrderKey,
+    request: CombineRequest,
+    caller: Caller,
+  ): Promise<{ result: OrderView; combined: OrderView }> {
+    const ref = await this.referenceData.get();
+    // Both rows are locked in id order, so that two combines of one pair cannot deadlock.
+    const lookup = this.orm.em.fork();
+    const combinedId = (await this.load(lookup, key, caller)).id;
+    const intoId = (await this.load(lookup, into, caller)).id;
+    return this.orm.em.fork().transactional(async (em) => {
+      const rows = await em.find(
+        Order,
+        { id: { $in: [combinedId, intoId] } },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+      );
+      const combinedRow = rows.find((r) => r.id === combinedId)!;
+      const intoRow = rows.find((r) => r.id === intoId)!;
+      const combined = fromDocument(combinedRow.document as OrderDocument);
+      const result = planCombine(
+        combined,
+        fromDocument(intoRow.document as OrderDocument),
+        request,
+        this.context(ref, caller),
+      );
+      if (!result.ok) throwProblems(result.problems);
+      const { plan } = result;
+      if (plan.noop) {
+        return {
+          result: viewOf(ref, plan.result.after, intoRow.version),
+          combined: viewOf(ref, plan.combined.after, combinedRow.version),
+        };
+      }
+      return {
+        result: await this.store(em, ref, plan.result, caller, intoRow),
+        combined: await this.store(em, ref, plan.combined, caller, combinedRow),
+      };
+    });
+  }
+
+  /** Numeric ids for new payments, from their installation-wide sequence (none: no round trip). */
+  private async allocatePaymentIds(em: EntityManager, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const rows = await em.execute<{ id: string }[]>(
+      `select nextval('payment_numeric_id_seq') as id from generate_series(1, ?)`,
+      [count],
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   /** Whether this key was used on the order before, for the same request; a conflict if for another. */
@@ -432,8 +501,19 @@ export class OrdersService {
     return { entries, lastId, totalCount };
   }
 
-  private context(ref: ReferenceData, caller: Caller): CommandContext {
-    return { ref, caller, now: new Date(), newId };
+  /**
+   * What the domain plans with. `paymentIds` are numeric ids allocated for the payments the command
+   * makes; without them (a dry run) new payments get none.
+   */
+  private context(ref: ReferenceData, caller: Caller, paymentIds?: number[]): CommandContext {
+    const newPaymentId = paymentIds
+      ? () => {
+          const id = paymentIds.shift();
+          if (id === undefined) throw new Error('no numeric id was allocated for a new payment');
+          return id;
+        }
+      : undefined;
+    return { ref, caller, now: new Date(), newId, ...(newPaymentId ? { newPaymentId } : {}) };
   }
 
   /** The sites a read covers: those asked for (each must be readable) or every readable one. */
@@ -448,23 +528,64 @@ export class OrdersService {
   }
 
   /** The order row; NotFound also when the caller may not see its site, so ids of other sites do not leak. */
-  private async load(em: EntityManager, key: OrderKey, caller: Caller, lockMode?: LockMode): Promise<Order> {
+  private async load(
+    em: EntityManager,
+    key: OrderKey,
+    caller: Caller,
+    lockMode?: LockMode.PESSIMISTIC_WRITE,
+  ): Promise<Order> {
     if ('id' in key && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key.id)) {
       throw ValidationError.field('id', 'must be a UUID');
     }
-    const where =
+    if ('paymentExternalId' in key)
+      return this.loadByPaymentExternalId(em, key.paymentExternalId, caller, lockMode);
+    const where: FilterQuery<Order> =
       'id' in key
         ? { id: key.id }
         : 'numericId' in key
           ? { numericId: key.numericId }
-          : { site: key.site, externalId: key.externalId };
+          : 'paymentNumericId' in key
+            ? { paymentIds: { $contains: [key.paymentNumericId] } }
+            : { site: key.site, externalId: key.externalId };
     const row = await em.findOne(Order, where, lockMode ? { lockMode } : {});
     if (!row || !canAccessSite(caller, row.site)) {
       const name =
-        'id' in key ? key.id : 'numericId' in key ? `#${key.numericId}` : `${key.site}/${key.externalId}`;
+        'id' in key
+          ? key.id
+          : 'numericId' in key
+            ? `#${key.numericId}`
+            : 'paymentNumericId' in key
+              ? `with payment #${key.paymentNumericId}`
+              : `${key.site}/${key.externalId}`;
       throw new NotFoundError(`order ${name} not found`);
     }
     return row;
+  }
+
+  /** The one order the caller may read with a payment of this external id (unique per order only). */
+  private async loadByPaymentExternalId(
+    em: EntityManager,
+    externalId: string,
+    caller: Caller,
+    lockMode?: LockMode.PESSIMISTIC_WRITE,
+  ): Promise<Order> {
+    const ref = await this.referenceData.get();
+    const rows = await em.find(
+      Order,
+      {
+        paymentExternalIds: { $contains: [externalId] },
+        site: { $in: this.readableSites(undefined, caller, ref) },
+      },
+      { limit: 2, ...(lockMode ? { lockMode } : {}) },
+    );
+    if (rows.length === 0) throw new NotFoundError(`no order has a payment with externalId ${externalId}`);
+    if (rows.length > 1) {
+      throw ValidationError.field(
+        'key.payment.externalId',
+        `orders ${rows.map((r) => r.number).join(' and ')} both have a payment with externalId ${externalId}: name the order`,
+      );
+    }
+    return rows[0];
   }
 
   /**
@@ -510,10 +631,10 @@ export class OrdersService {
          insert into orders (${columns}) select ${columns} from jsonb_populate_recordset(null::orders, ?::jsonb)
          on conflict do nothing returning id
        ), h as (
-         insert into order_history (order_id, site, field, old_value, new_value, user_id, source, order_version, at)
-         select order_id, site, field, old_value, new_value, user_id, source, order_version, at
+         insert into order_history (order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at)
+         select order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at
          from jsonb_to_recordset(?::jsonb) as r(order_id uuid, site text, field text, old_value jsonb,
-           new_value jsonb, user_id text, source text, order_version bigint, at timestamptz)
+           new_value jsonb, user_id text, source text, api_key_id text, order_version bigint, at timestamptz)
          where r.order_id in (select id from o)
        ), x as (${outbox.sql} where e.message_key in (select id::text from o)
        ), d as (${deadlines.sql} where p.order_id in (select id from o))
@@ -695,7 +816,23 @@ function orderColumns(ref: ReferenceData, after: OrderState, view: OrderView) {
     document: toDocument(after),
     updatedAt: after.updatedAt,
     statusUpdatedAt: after.statusUpdatedAt,
+    ...paymentKeys(after),
   };
+}
+
+/** The payment id columns: null rather than empty, so that an order without payments adds nothing to their indexes. */
+function paymentKeys(order: OrderState) {
+  const ids = order.payments.flatMap((p) => (p.numericId === undefined ? [] : [p.numericId]));
+  const externalIds = order.payments.flatMap((p) => (p.externalId ? [p.externalId] : []));
+  return {
+    paymentIds: ids.length > 0 ? ids : null,
+    paymentExternalIds: externalIds.length > 0 ? externalIds : null,
+  };
+}
+
+/** How many payments a create asks for, at most as many as an order may have. */
+function paymentsIn(order: OrderJson): number {
+  return Array.isArray(order.payments) ? Math.min(order.payments.length, 50) : 0;
 }
 
 function historyRow(after: OrderState, change: HistoryChange, caller: Caller, version: number) {
@@ -707,6 +844,7 @@ function historyRow(after: OrderState, change: HistoryChange, caller: Caller, ve
     newValue: change.newValue,
     userId: caller.userId,
     source: caller.source,
+    apiKeyId: caller.apiKeyId,
     orderVersion: version,
     at: after.updatedAt,
   } as OrderHistoryEntry;

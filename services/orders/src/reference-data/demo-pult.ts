@@ -39,6 +39,8 @@ export const demoPult: ReferenceDataInput = {
       orderNumberFormat: '{n}A',
       completeRequires: ['paid'],
       staleAfterDays: 30,
+      // An order combined into another is a duplicate of it.
+      combinedOrders: { status: 'cancelled-other', cancelReason: 'duplicate' },
     },
     {
       // Wholesale buyers pay after delivery by their contract, so completion does not wait for payment.
@@ -49,6 +51,7 @@ export const demoPult: ReferenceDataInput = {
       orderNumberFormat: 'OPT-{n}',
       completeRequires: [],
       staleAfterDays: 60,
+      combinedOrders: { status: 'cancelled-other', cancelReason: 'duplicate' },
     },
   ],
   statusGroups: [

@@ -43,6 +43,11 @@ export const siteSchema = z.object({
   completeRequires: z.array(z.enum(['paid'])).default([]),
   /** Orders not in a final group for longer than this are stale. */
   staleAfterDays: z.number().int().positive().default(30),
+  /**
+   * Where an order combined into another goes by default: a status of the cancel group (entered
+   * along the status matrix) and the cancel reason it records. Without it a combine names both.
+   */
+  combinedOrders: z.object({ status: codeSchema, cancelReason: codeSchema }).optional(),
 });
 
 export const statusGroupSchema = z.object({ ...named, ...ordered, kind: z.enum(STATUS_GROUP_KINDS) });

@@ -195,6 +195,19 @@ test("a site requiring 'paid' needs a payment status that counts as paid", () =>
   });
 });
 
+test('combined orders go to an existing status of the cancel group, with a known cancel reason', () => {
+  const v = violationsAfter((d) => {
+    d.sites[0].combinedOrders = { status: 'agreed', cancelReason: 'merged' };
+    d.sites[1].combinedOrders = { status: 'gone', cancelReason: 'duplicate' };
+  });
+  assert.deepEqual(v, {
+    'sites[0].combinedOrders.status':
+      "'agreed' is not a status of the cancel group: a combined order is cancelled",
+    'sites[0].combinedOrders.cancelReason': "unknown cancel reason 'merged'",
+    'sites[1].combinedOrders.status': "unknown status 'gone'",
+  });
+});
+
 test('every problem is reported at once, in one ValidationError', () => {
   const data = structuredClone(demoPult);
   data.statuses[3].group = 'foo';

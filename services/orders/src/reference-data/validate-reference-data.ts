@@ -91,6 +91,23 @@ export function crossReferenceViolations(data: Partial<ReferenceDataSet>): Field
     });
   });
 
+  const cancelReasons = data.cancelReasons && new Set(data.cancelReasons.map((r) => r.code));
+  const groupOfStatus = new Map(data.statuses?.map((s) => [s.code, s.group]));
+  data.sites?.forEach((site, i) => {
+    if (!site.combinedOrders) return;
+    const field = `sites[${i}].combinedOrders`;
+    const { status, cancelReason } = site.combinedOrders;
+    known(statuses, status, `${field}.status`, 'status');
+    const kind = kindOfGroup.get(groupOfStatus.get(status) ?? '');
+    if (kind && kind !== 'cancel') {
+      report(
+        `${field}.status`,
+        `'${status}' is not a status of the cancel group: a combined order is cancelled`,
+      );
+    }
+    known(cancelReasons, cancelReason, `${field}.cancelReason`, 'cancel reason');
+  });
+
   if (data.sites && data.paymentStatuses && !data.paymentStatuses.some((p) => p.paid)) {
     data.sites.forEach((site, i) => {
       if (site.completeRequires.includes('paid')) {
