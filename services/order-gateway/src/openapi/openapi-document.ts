@@ -23,6 +23,7 @@ import type { UserView } from '../access/users/users.service';
 import type { ErrorBody } from '../http/error-filter';
 import {
   attentionQuery,
+  combineBody,
   createOrderBody,
   dryRunBody,
   historyQuery,
@@ -83,6 +84,7 @@ function generatedRequestSchemas(): Record<string, Schema> {
     OrderEdit: orderEditSchema,
     PaymentEdit: paymentEditSchema,
     StatusChange: statusChangeBody,
+    CombineRequest: combineBody,
     DryRunRequest: dryRunBody,
     CreateApiKey: createApiKeyBody,
     CreateUser: createUserBody,
@@ -158,6 +160,12 @@ function patchSchemas(generated: Record<string, Schema>): Record<string, Schema>
 function responseSchemas(): Record<string, Schema> {
   const payment = object<PaymentJson>({
     id: string(),
+    numericId: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Unique in the installation: the id of integrations whose payment ids are numbers.',
+    },
+    externalId: string('The id of the payment in the system that sent it, unique in its order.'),
     type: string('Payment type code.'),
     status: string('Payment status code.'),
     amount: ref('Money'),
@@ -190,6 +198,7 @@ function responseSchemas(): Record<string, Schema> {
     statusGroup: string('Code of the status group of the status.'),
     statusUpdatedAt: dateTime(),
     cancelReason: string(),
+    combinedInto: string('The id of the order this one was combined into; a combined order changes no more.'),
     currency: string('ISO 4217 code.'),
     customer: object<Of<'customer'>>({
       customerId: string(),
@@ -259,6 +268,7 @@ function responseSchemas(): Record<string, Schema> {
       newValue: { description: 'The JSON value after; null when not set.' },
       userId: string('The user who made the change, if a person did.'),
       source: { type: 'string', enum: [...HISTORY_SOURCES] },
+      apiKeyId: string('The id of the API key the change was made with.'),
       at: dateTime(),
     },
     required: ['id', 'orderId', 'site', 'field', 'oldValue', 'newValue', 'source', 'at'],
@@ -411,6 +421,17 @@ function responseSchemas(): Record<string, Schema> {
         nextPageToken: string('Present when there are more: pass it as pageToken for the next page.'),
       },
       required: ['orders'],
+    },
+    CombineResult: {
+      type: 'object',
+      properties: {
+        result: {
+          ...ref('Order'),
+          description: 'The order combined into, with the lines and payments it took.',
+        },
+        combined: { ...ref('Order'), description: 'The order combined, cancelled.' },
+      },
+      required: ['result', 'combined'],
     },
     HistoryEntry: historyEntry,
     HistoryPage: {
@@ -630,6 +651,24 @@ function orderPaths(): Record<string, Record<string, Schema>> {
         response: order,
         responseDescription: 'The order without the payment',
         errors: [404, 409, 422, 503],
+      }),
+    },
+    '/v1/orders/{id}/combine': {
+      post: operation({
+        operationId: 'combineOrder',
+        tag: 'orders',
+        summary: 'Combine the order into another',
+        description:
+          'The lines of the order join those of `into`: a product in both is one line by the technique ' +
+          "(ours: this order's quantity, summ: both added, theirs: the quantity of into, merge: both " +
+          'lines kept). Its payments move to into, and it enters a status of the cancel group along the ' +
+          "status matrix (status and cancelReason, by default the site's combinedOrders setting) and " +
+          'changes no more. Repeating a combine that was made answers both orders as they are.',
+        permissions: ['orders:write', 'orders:status'],
+        parameters: [orderId],
+        body: ref('CombineRequest'),
+        response: ref('CombineResult'),
+        errors: [404, 422, 503],
       }),
     },
     '/v1/orders/{id}/history': {

@@ -3,8 +3,8 @@ import type { Principal } from '../access';
 
 /**
  * What the orders service is told about who calls: the acting user and its groups (for the status
- * matrix and the validation rules), the key's sites and the permissions the service checks itself.
- * A person acting is a manager; a key alone is the API.
+ * matrix and the validation rules), the key's sites and the permissions the service checks itself,
+ * and the key itself, which the history records. A person acting is a manager; a key alone is the API.
  */
 export function callerOf(principal: Principal): ordersV1.Caller {
   return {
@@ -14,5 +14,6 @@ export function callerOf(principal: Principal): ordersV1.Caller {
     allSites: principal.sites === 'all',
     sites: principal.sites === 'all' ? [] : [...principal.sites],
     permissions: [...principal.permissions],
+    apiKeyId: principal.keyId,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  COMBINE_TECHNIQUES,
   EDITABLE_ORDER_FIELDS,
   ValidationError,
   codeSchema,
@@ -82,6 +83,16 @@ export const statusChangeBody = z.strictObject({
 });
 
 export const paymentBody = paymentInputSchema;
+
+/** Combines the order of the path into `into` (see the orders service's combine command). */
+export const combineBody = z.strictObject({
+  into: z.string().min(1, 'is required').max(64),
+  technique: z
+    .enum(COMBINE_TECHNIQUES, { error: `must be one of ${COMBINE_TECHNIQUES.join(', ')}` })
+    .default('ours'),
+  status: codeSchema.optional(),
+  cancelReason: codeSchema.optional(),
+});
 
 export function paymentPatch(body: unknown): { payment: PaymentJson; mask: string[] } {
   const parsed = parse(z.record(z.string(), z.unknown()), body ?? null);

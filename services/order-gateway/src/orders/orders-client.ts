@@ -17,6 +17,8 @@ export function createOrdersClient(address: string, deadlineMs: number): OrdersC
       'CreateOrder',
       'ChangeOrderStatus',
       'AddPayment',
+      // A combine made already answers both orders as they are.
+      'CombineOrders',
     ],
   });
 }

@@ -17,6 +17,7 @@ import { CurrentPrincipal, RequirePermission, type Principal } from '../access';
 import { callerOf } from './caller';
 import {
   attentionQuery,
+  combineBody,
   createOrderBody,
   dryRunBody,
   header,
@@ -253,6 +254,26 @@ export class OrdersController {
     );
   }
 
+  /**
+   * Combines this order into another (`into`): its lines join the other's by the technique, its
+   * payments move there, and it is cancelled. Answers both orders.
+   */
+  @Post(':id/combine')
+  @HttpCode(200)
+  @RequirePermission('orders:write', 'orders:status')
+  async combine(@Param('id') id: string, @Body() raw: unknown, @CurrentPrincipal() principal: Principal) {
+    const body = parse(combineBody, raw);
+    const res = await this.orders.call('CombineOrders', {
+      caller: callerOf(principal),
+      key: byId(id),
+      into: byId(body.into),
+      technique: body.technique,
+      status: body.status,
+      cancelReason: body.cancelReason,
+    });
+    return { result: toJson(res.result!), combined: toJson(res.combined!) };
+  }
+
   /** One order's history after a cursor (afterId, default 0). */
   @Get(':id/history')
   @RequirePermission('orders:read')
@@ -332,6 +353,7 @@ export class OrdersController {
         newValue: JSON.parse(e.newValue) as unknown,
         ...(e.userId ? { userId: e.userId } : {}),
         source: e.source,
+        ...(e.apiKeyId ? { apiKeyId: e.apiKeyId } : {}),
         at: dateFromTimestamp(e.at, 'at').toISOString(),
       })),
       lastId: Number(res.lastId),
