@@ -46,6 +46,17 @@ describe('RetailCRM API v5 through the gateway', () => {
       }),
     );
 
+  /** The id of the newest history entry, following the cursor as an integration does. */
+  const lastHistoryId = async () => {
+    let sinceId = 0;
+    for (;;) {
+      const page = (await get('/api/v5/orders/history', { filter: { sinceId }, limit: 100 })).body
+        .history as Json[];
+      if (page.length === 0) return sinceId;
+      sinceId = page[page.length - 1].id as number;
+    }
+  };
+
   const crmOrder = (externalId: string, over: Json = {}) => ({
     externalId,
     firstName: 'Анна',
@@ -242,7 +253,11 @@ describe('RetailCRM API v5 through the gateway', () => {
       },
     });
     assert.equal(payment.status, 201, JSON.stringify(payment.body));
-    const paymentId = payment.body.id as string;
+    const paymentId = payment.body.id as number;
+    assert.ok(
+      Number.isSafeInteger(paymentId) && paymentId > 0,
+      'payment ids are numbers, as clients model them',
+    );
     const withPayment = await get(`/api/v5/orders/${order.id}`, { by: 'id' });
     assert.deepEqual(withPayment.body.order.payments[paymentId], {
       id: paymentId,
@@ -268,6 +283,242 @@ describe('RetailCRM API v5 through the gateway', () => {
     const deleted = await post(`/api/v5/orders/payments/${paymentId}/delete`, {});
     assert.deepEqual(deleted, { status: 200, body: { success: true } });
     assert.deepEqual((await get(`/api/v5/orders/${order.id}`, { by: 'id' })).body.order.payments, {});
+  });
+
+  test('payments by externalId (the Python default) and by numeric id: create, edit, delete', async () => {
+    for (const externalId of ['pay-1', 'pay-2']) {
+      const created = await post('/api/v5/orders/create', { site: 'pult', order: crmOrder(externalId) });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const cash = (order: Json, externalId: string, amount: number) => ({
+      payment: { order, externalId, type: 'cash', status: 'not-paid', amount },
+      site: 'pult',
+    });
+    const first = await post(
+      '/api/v5/orders/payments/create',
+      cash({ externalId: 'pay-1' }, 'cms-pay-1', 100),
+    );
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const firstId = first.body.id as number;
+    const stored = (await get('/api/v5/orders/pay-1', { site: 'pult' })).body.order as Json;
+    assert.deepEqual(stored.payments, {
+      [firstId]: { id: firstId, externalId: 'cms-pay-1', type: 'cash', status: 'not-paid', amount: 100 },
+    });
+    // Unique in its order: the same externalId twice in one order is refused, in another one it is not.
+    const twice = await post('/api/v5/orders/payments/create', cash({ externalId: 'pay-1' }, 'cms-pay-1', 1));
+    assert.equal(twice.status, 400, JSON.stringify(twice.body));
+    assert.match(
+      twice.body.errors['payment.externalId'],
+      /already has a payment with externalId 'cms-pay-1'/,
+    );
+    const pay2 = (await get('/api/v5/orders/pay-2', { site: 'pult' })).body.order as Json;
+    const second = await post('/api/v5/orders/payments/create', cash({ id: pay2.id }, 'cms-pay-2', 200));
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    assert.notEqual(second.body.id, firstId);
+
+    // Python's order_payment_edit: by externalId unless told otherwise, the payment naming itself.
+    const edited = await post('/api/v5/orders/payments/cms-pay-1/edit', {
+      site: 'pult',
+      payment: { externalId: 'cms-pay-1', amount: 150.5 },
+    });
+    assert.deepEqual(edited, { status: 200, body: { success: true, id: firstId } });
+    // by=id: the numeric id names it, and the externalId may change.
+    const renamed = await post(`/api/v5/orders/payments/${firstId}/edit`, {
+      by: 'id',
+      payment: { id: firstId, externalId: 'cms-pay-1b', status: 'invoice' },
+    });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    assert.deepEqual((await get('/api/v5/orders/pay-1', { site: 'pult' })).body.order.payments[firstId], {
+      id: firstId,
+      externalId: 'cms-pay-1b',
+      type: 'cash',
+      status: 'invoice',
+      amount: 150.5,
+    });
+    // An externalId two orders use: the request names the order.
+    const other = await post('/api/v5/orders/payments/create', cash({ externalId: 'pay-1' }, 'cms-pay-2', 5));
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const ambiguous = await post('/api/v5/orders/payments/cms-pay-2/edit', { payment: { amount: 7 } });
+    assert.equal(ambiguous.status, 400, JSON.stringify(ambiguous.body));
+    assert.match(ambiguous.body.errors['payment.order'], /both have a payment with externalId cms-pay-2/);
+    const named = await post('/api/v5/orders/payments/cms-pay-2/edit', {
+      site: 'pult',
+      payment: { order: { externalId: 'pay-2' }, amount: 7 },
+    });
+    assert.deepEqual(named, { status: 200, body: { success: true, id: second.body.id } });
+    assert.equal(
+      (await get('/api/v5/orders/pay-2', { site: 'pult' })).body.order.payments[second.body.id].amount,
+      7,
+    );
+
+    // Delete by externalId, or by the numeric id (RetailCRM's default).
+    const byExternal = await post('/api/v5/orders/payments/cms-pay-1b/delete', { by: 'externalId' });
+    assert.deepEqual(byExternal, { status: 200, body: { success: true } });
+    assert.deepEqual(await post(`/api/v5/orders/payments/${second.body.id}/delete`, {}), {
+      status: 200,
+      body: { success: true },
+    });
+    assert.equal((await post(`/api/v5/orders/payments/${firstId}/delete`, {})).status, 404);
+    const left = (await get('/api/v5/orders/pay-1', { site: 'pult' })).body.order.payments as Json;
+    assert.deepEqual(
+      Object.values(left).map((p) => p.externalId),
+      ['cms-pay-2'],
+    );
+    // The native API sees the same payments, with their string ids and the numeric ones.
+    const nativeOrder = await native('GET', '/v1/orders/by-external-id/pult/pay-1');
+    assert.equal(nativeOrder.body.payments[0].numericId, other.body.id);
+    assert.equal(typeof nativeOrder.body.payments[0].id, 'string');
+  });
+
+  test('combine with each technique: lines by the technique, payments moved, the combined order cancelled', async () => {
+    const expected: Record<string, [string, number][]> = {
+      // The result has 3 cables, the combined order 2.
+      ours: [
+        ['denon-x1800', 1],
+        ['cable-3m', 2],
+        ['stand', 1],
+      ],
+      summ: [
+        ['denon-x1800', 1],
+        ['cable-3m', 5],
+        ['stand', 1],
+      ],
+      theirs: [
+        ['denon-x1800', 1],
+        ['cable-3m', 3],
+        ['stand', 1],
+      ],
+      merge: [
+        ['denon-x1800', 1],
+        ['cable-3m', 3],
+        ['cable-3m', 2],
+        ['stand', 1],
+      ],
+    };
+    const sinceId = await lastHistoryId();
+    for (const [technique, lines] of Object.entries(expected)) {
+      const result = await post('/api/v5/orders/create', {
+        site: 'pult',
+        order: crmOrder(`into-${technique}`),
+      });
+      assert.equal(result.status, 201, JSON.stringify(result.body));
+      const second = crmOrder(`second-${technique}`, {
+        items: [
+          { offer: { externalId: 'cable-3m' }, productName: 'Кабель 3 м', initialPrice: 1200.1, quantity: 2 },
+          { offer: { externalId: 'stand' }, productName: 'Стойка', initialPrice: 5000, quantity: 1 },
+        ],
+        payments: [{ type: 'cash', status: 'not-paid', amount: 100, externalId: `deposit-${technique}` }],
+      });
+      const combined = await post('/api/v5/orders/create', { site: 'pult', order: second });
+      assert.equal(combined.status, 201, JSON.stringify(combined.body));
+      const request = {
+        technique,
+        order: { id: combined.body.id },
+        resultOrder: { externalId: `into-${technique}` },
+        site: 'pult',
+      };
+      const res = await post('/api/v5/orders/combine', request);
+      assert.deepEqual(res, { status: 200, body: { success: true } }, technique);
+      const merged = (await get(`/api/v5/orders/into-${technique}`, { site: 'pult' })).body.order as Json;
+      assert.deepEqual(
+        (merged.items as Json[]).map((i) => [i.offer.externalId, i.quantity]),
+        lines,
+        technique,
+      );
+      const [moved] = Object.values(merged.payments as Json);
+      assert.equal(moved.externalId, `deposit-${technique}`);
+      assert.deepEqual(
+        Object.keys(combined.body.order.payments),
+        [String(moved.id)],
+        'the payment keeps its id',
+      );
+      const gone = (await get(`/api/v5/orders/second-${technique}`, { site: 'pult' })).body.order as Json;
+      assert.equal(gone.status, 'cancelled-other');
+      assert.equal(gone.cancelReason, 'duplicate');
+      assert.deepEqual(gone.payments, {});
+      // A repeated request answers as the first did; the combined order changes no more.
+      assert.deepEqual(await post('/api/v5/orders/combine', request), res);
+      const edit = await post(`/api/v5/orders/second-${technique}/edit`, {
+        site: 'pult',
+        order: { managerComment: 'ещё' },
+      });
+      assert.equal(edit.status, 400, JSON.stringify(edit.body));
+      assert.match(edit.body.errorMsg, /was combined into order .* and changes no more/);
+    }
+
+    // The history: the combined order names the order it went into (combinedTo), the key its own changes.
+    const history = (await get('/api/v5/orders/history', { filter: { sinceId }, limit: 100 })).body
+      .history as Json[];
+    const combinedTo = history.find((h) => h.field === 'combined_to' && h.order.externalId === 'second-summ');
+    assert.ok(combinedTo, JSON.stringify(history.map((h) => h.field)));
+    assert.equal(combinedTo.combinedTo.externalId, 'into-summ');
+    assert.deepEqual(combinedTo.newValue, { id: combinedTo.combinedTo.id });
+    const status = history.find((h) => h.field === 'status' && h.order.externalId === 'second-summ');
+    assert.deepEqual([status?.newValue, status?.source], [{ code: 'cancelled-other' }, 'user']);
+    const quantity = history.find(
+      (h) => h.field === 'order_product.quantity' && h.order.externalId === 'into-summ',
+    );
+    assert.deepEqual([quantity?.oldValue, quantity?.newValue], [3, 5]);
+
+    // Refusals come from the orders service, in RetailCRM's words.
+    const a = await post('/api/v5/orders/create', { site: 'pult', order: crmOrder('refuse-a') });
+    const b = await post('/api/v5/orders/create', { site: 'pult', order: crmOrder('refuse-b') });
+    const bad = await post('/api/v5/orders/combine', {
+      technique: 'both',
+      order: { id: a.body.id },
+      resultOrder: { id: b.body.id },
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.errors, { technique: 'must be one of ours, summ, theirs, merge' });
+    const self = await post('/api/v5/orders/combine', {
+      order: { id: a.body.id },
+      resultOrder: { id: a.body.id },
+    });
+    assert.deepEqual(self.body.errors, { resultOrder: 'an order cannot be combined with itself' });
+    const missing = await post('/api/v5/orders/combine', { order: { id: a.body.id } });
+    assert.deepEqual(missing.body, { success: false, errorMsg: "Parameter 'resultOrder' is missing" });
+    // The status matrix applies: a key acting for no user may not cancel an order on this site.
+    const apiOnly = await post(
+      '/api/v5/orders/combine',
+      { order: { id: a.body.id }, resultOrder: { id: b.body.id } },
+      TEST_ADMIN_KEY,
+    );
+    assert.equal(apiOnly.status, 403, JSON.stringify(apiOnly.body));
+    // The native API: combinedInto on the order combined.
+    const nativeGone = await native('GET', '/v1/orders/by-external-id/pult/second-ours');
+    const nativeInto = await native('GET', '/v1/orders/by-external-id/pult/into-ours');
+    assert.equal(nativeGone.body.combinedInto, nativeInto.body.id);
+  });
+
+  test('history apiKey.current: true for the changes of the key reading, false for another key', async () => {
+    const sinceId = await lastHistoryId();
+    const created = await post('/api/v5/orders/create', { site: 'pult', order: crmOrder('key-1') });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const byAdmin = await native(
+      'PATCH',
+      `/v1/orders/${(await native('GET', '/v1/orders/by-external-id/pult/key-1')).body.id}`,
+      {
+        managerComment: 'Админ',
+      },
+    );
+    assert.equal(byAdmin.status, 200, JSON.stringify(byAdmin.body));
+    const entries = async (key: string) =>
+      ((await get('/api/v5/orders/history', { filter: { sinceId } }, key)).body.history as Json[]).filter(
+        (h) => h.order.externalId === 'key-1',
+      );
+    const mine = await entries(shopKey);
+    assert.deepEqual(
+      mine.map((h) => [h.created === true ? 'created' : h.field, h.apiKey]),
+      [
+        ['created', { current: true }],
+        ['manager_comment', { current: false }],
+      ],
+    );
+    const theirs = await entries(TEST_ADMIN_KEY);
+    assert.deepEqual(
+      theirs.map((h) => h.apiKey),
+      [{ current: false }, { current: true }],
+    );
   });
 
   test('upload: one bad order is 460 with its error by position, the good ones are stored', async () => {

@@ -1,7 +1,7 @@
 import type { Money, OrderJson } from '@openretail/contracts';
 import { formatCrmDateTime } from '../wire/dates';
 import { fromMoney } from '../wire/money';
-import { crmPaymentId, orderToCrm, type CrmObject, type MappingContext } from './order-mapping';
+import { orderToCrm, type CrmObject, type MappingContext } from './order-mapping';
 
 /** A history entry as the orders service gives it (values parsed from their JSON). */
 export interface HistoryEntry {
@@ -13,7 +13,16 @@ export interface HistoryEntry {
   newValue: unknown;
   userId?: string;
   source: string;
+  /** The API key the change was made with. */
+  apiKeyId?: string;
   at: Date;
+}
+
+export interface HistoryContext extends MappingContext {
+  /** The API key of the request: the entries it made are `apiKey.current`. */
+  apiKeyId: string;
+  /** The orders the entries are about and the orders their combines name, by id, as they are now. */
+  orders: ReadonlyMap<string, OrderJson>;
 }
 
 /** Where a change came from, in RetailCRM's words: a person is a `user`, a trigger a `rule`. */
@@ -97,17 +106,27 @@ function valueOf(field: string, value: unknown, ctx: MappingContext): unknown {
   return value;
 }
 
+/** An order as RetailCRM's history names it: {id, externalId, site, number}. */
+function orderRef(order: OrderJson | undefined) {
+  return compact({
+    id: order?.numericId,
+    externalId: order?.externalId,
+    site: order?.site,
+    number: order?.number,
+  });
+}
+
 /**
  * One platform history entry in RetailCRM's shape: `id`, `createdAt`, `source`, `field`, `oldValue`,
  * `newValue`, the `order` it is about ({id, externalId, site, number}; the whole order for its
- * creation, with `created: true`), and `item` or `payment` for changes of a line or a payment.
- * `order` is the order as it is now, which gives its numeric id and names.
+ * creation, with `created: true`), `item` or `payment` for changes of a line or a payment, and
+ * `apiKey.current` when an API key made it: whether it is the key reading the history, by which
+ * integrations skip their own changes. The orders of the context give the numeric ids and names.
+ * A combine is `combined_to` on the order combined (with RetailCRM's `combinedTo`, the order it
+ * went into) and `combined_from` on the order it went into.
  */
-export function historyEntryToCrm(
-  entry: HistoryEntry,
-  order: OrderJson | undefined,
-  ctx: MappingContext,
-): CrmObject {
+export function historyEntryToCrm(entry: HistoryEntry, ctx: HistoryContext): CrmObject {
+  const order = ctx.orders.get(entry.orderId);
   const ref = {
     id: order?.numericId,
     externalId: order?.externalId,
@@ -121,7 +140,19 @@ export function historyEntryToCrm(
     ...(entry.userId
       ? { user: { id: /^\d+$/.test(entry.userId) ? Number(entry.userId) : entry.userId } }
       : {}),
+    ...(entry.apiKeyId ? { apiKey: { current: entry.apiKeyId === ctx.apiKeyId } } : {}),
   };
+  if (entry.field === 'combinedInto' || entry.field === 'combinedFrom') {
+    const other = typeof entry.newValue === 'string' ? ctx.orders.get(entry.newValue) : undefined;
+    return {
+      ...base,
+      field: entry.field === 'combinedInto' ? 'combined_to' : 'combined_from',
+      oldValue: null,
+      newValue: other?.numericId === undefined ? null : { id: other.numericId },
+      order: compact(ref),
+      ...(entry.field === 'combinedInto' ? { combinedTo: orderRef(other) } : {}),
+    };
+  }
   if (entry.field === 'created') {
     // The order as it was created, with the ids it has now.
     const { id: numericId, ...names } = ref;
@@ -142,7 +173,7 @@ export function historyEntryToCrm(
     const prefix = isItem ? 'order_product' : 'payments';
     const names = isItem ? ITEM_FIELDS : PAYMENT_FIELDS;
     const field = member ? `${prefix}.${names[member] ?? snake(member)}` : prefix;
-    const crmId = isItem ? id : crmPaymentId({ numericId: ref.id }, id);
+    const crmId = isItem ? id : paymentNumericId(id, entry, order);
     const whole = (v: unknown) => (v === null ? null : { id: crmId });
     return {
       ...base,
@@ -167,6 +198,17 @@ export function historyEntryToCrm(
     newValue: valueOf(field, entry.newValue, ctx),
     order: compact(ref),
   };
+}
+
+/**
+ * The numeric id of a payment a history entry names by its platform id: in the payment recorded
+ * whole (added or removed), or in the order as it is now; the platform id when neither has it.
+ */
+function paymentNumericId(id: string, entry: HistoryEntry, order: OrderJson | undefined): number | string {
+  const whole = [entry.newValue, entry.oldValue].find(
+    (v): v is { numericId: number } => typeof (v as { numericId?: unknown } | null)?.numericId === 'number',
+  );
+  return whole?.numericId ?? order?.payments?.find((p) => p.id === id)?.numericId ?? id;
 }
 
 function compact<T extends object>(value: T): Partial<T> {

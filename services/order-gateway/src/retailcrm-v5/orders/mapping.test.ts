@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ValidationError, type OrderJson } from '@openretail/contracts';
 import { historyEntryToCrm } from './history-mapping';
 import { ordersFilterFromCrm } from './order-filters';
-import { crmFieldName, editFromCrm, orderFromCrm, orderToCrm, parseCrmPaymentId } from './order-mapping';
+import { crmFieldName, editFromCrm, orderFromCrm, orderToCrm, paymentFromCrm } from './order-mapping';
 import type { ReferenceDocument } from '../wire/reference-snapshot';
 
 const ctx = { timeZone: 'Europe/Moscow' };
@@ -129,7 +129,9 @@ test('a platform order in RetailCRM shape: numeric id, local times, decimals, pa
       items: [
         { id: 'l1', name: 'Кабель', quantity: 3, unitPrice: rub(1000), discount: rub(100), total: rub(2900) },
       ],
-      payments: [{ id: 'p1', type: 'cash', status: 'paid', amount: rub(2900) }],
+      payments: [
+        { id: 'p1', numericId: 77, externalId: 'cms-p1', type: 'cash', status: 'paid', amount: rub(2900) },
+      ],
       totals: { items: rub(2900), total: rub(2900), paid: rub(2900), due: rub(0) },
     },
     ctx,
@@ -142,18 +144,62 @@ test('a platform order in RetailCRM shape: numeric id, local times, decimals, pa
     { price: 9.66, quantity: 1 },
     { price: 9.67, quantity: 2 },
   ]);
-  assert.deepEqual(crm.payments, { '1042-p1': { id: '1042-p1', type: 'cash', status: 'paid', amount: 29 } });
-  assert.deepEqual(parseCrmPaymentId('1042-p1'), { orderNumericId: 1042, paymentId: 'p1' });
+  assert.deepEqual(crm.payments, {
+    '77': { id: 77, externalId: 'cms-p1', type: 'cash', status: 'paid', amount: 29 },
+  });
+});
+
+test('a RetailCRM payment: externalId kept, amount in minor units, paidAt from the local time', () => {
+  assert.deepEqual(
+    paymentFromCrm(
+      {
+        id: 5,
+        externalId: 'cms-7',
+        type: 'cash',
+        status: 'paid',
+        amount: 10.5,
+        paidAt: '2024-03-01 15:00:00',
+      },
+      'RUB',
+      ctx,
+    ),
+    {
+      externalId: 'cms-7',
+      type: 'cash',
+      status: 'paid',
+      amount: rub(1050),
+      paidAt: '2024-03-01T12:00:00.000Z',
+    },
+  );
 });
 
 test('history entries in RetailCRM names: codes as {code}, money as decimals, lines with their item', () => {
-  const order: OrderJson = { numericId: 7, externalId: 'e7', number: '7A' };
+  const order: OrderJson = {
+    id: 'u',
+    numericId: 7,
+    externalId: 'e7',
+    number: '7A',
+    site: 'pult',
+    payments: [{ id: 'p2', numericId: 31 }],
+  };
+  const into: OrderJson = { id: 'v', numericId: 8, externalId: 'e8', number: '8A', site: 'pult' };
   const at = new Date('2024-03-01T12:00:00Z');
-  const entry = (field: string, oldValue: unknown, newValue: unknown) =>
+  const hctx = { ...ctx, apiKeyId: 'key-1', orders: new Map([order, into].map((o) => [o.id!, o])) };
+  const entry = (field: string, oldValue: unknown, newValue: unknown, apiKeyId?: string) =>
     historyEntryToCrm(
-      { id: 9, orderId: 'u', site: 'pult', field, oldValue, newValue, source: 'manager', userId: 'u1', at },
-      order,
-      ctx,
+      {
+        id: 9,
+        orderId: 'u',
+        site: 'pult',
+        field,
+        oldValue,
+        newValue,
+        source: 'manager',
+        userId: 'u1',
+        at,
+        ...(apiKeyId ? { apiKeyId } : {}),
+      },
+      hctx,
     );
   assert.deepEqual(entry('status', 'new', 'agreed'), {
     id: 9,
@@ -168,7 +214,25 @@ test('history entries in RetailCRM names: codes as {code}, money as decimals, li
   assert.equal(entry('delivery.cost', rub(100), rub(250)).newValue, 2.5);
   const line = entry('items[l1].quantity', 1, 2);
   assert.deepEqual([line.field, line.item], ['order_product.quantity', { id: 'l1' }]);
-  assert.deepEqual(entry('payments[p1]', null, { id: 'p1' }).payment, { id: '7-p1' });
+  assert.deepEqual(entry('payments[p1]', null, { id: 'p1', numericId: 30 }).payment, { id: 30 });
+  assert.deepEqual(
+    entry('payments[p2].status', 'not-paid', 'paid').payment,
+    { id: 31 },
+    'from the order now',
+  );
+  // apiKey.current: whether the key reading the history made the change.
+  assert.deepEqual(entry('status', 'new', 'agreed', 'key-1').apiKey, { current: true });
+  assert.deepEqual(entry('status', 'new', 'agreed', 'key-2').apiKey, { current: false });
+  assert.equal(entry('status', 'new', 'agreed').apiKey, undefined);
+  const combined = entry('combinedInto', null, 'v');
+  assert.deepEqual(
+    [combined.field, combined.newValue, combined.combinedTo],
+    ['combined_to', { id: 8 }, { id: 8, externalId: 'e8', site: 'pult', number: '8A' }],
+  );
+  assert.deepEqual(
+    [entry('combinedFrom', null, 'v').field, entry('combinedFrom', null, 'v').newValue],
+    ['combined_from', { id: 8 }],
+  );
   assert.equal(entry('customFields.room-area', null, 20).field, 'room-area');
   const created = entry('created', null, { site: 'pult', status: 'new', currency: 'RUB', items: [] });
   assert.equal(created.created, true);

@@ -147,6 +147,7 @@ export function paymentFromCrm(
   problems = new Problems(),
 ): PaymentJson {
   const result = dropUndefined({
+    externalId: text(payment.externalId),
     type: payment.type as string | undefined,
     status: payment.status as string | undefined,
     amount: has(payment, 'amount')
@@ -421,37 +422,23 @@ export function orderToCrm(order: OrderJson, ctx: MappingContext): CrmObject {
       : undefined,
     // Keyed by payment id, as RetailCRM answers (an object, also when empty).
     payments: Object.fromEntries(
-      (order.payments ?? []).map((p) => {
-        const id = crmPaymentId(order, p.id ?? '');
-        return [id, paymentToCrm(p, id, ctx)];
-      }),
+      (order.payments ?? []).map((p) => [String(p.numericId ?? p.id), paymentToCrm(p, ctx)]),
     ),
     customFields: order.customFields ?? {},
     cancelReason: order.cancelReason,
   });
 }
 
-export function paymentToCrm(p: PaymentJson, id: string, ctx: MappingContext): CrmObject {
+/** A payment in RetailCRM's shape: its id is the payment's numeric id, unique in the installation. */
+export function paymentToCrm(p: PaymentJson, ctx: MappingContext): CrmObject {
   return dropUndefined({
-    id,
+    id: p.numericId,
+    externalId: p.externalId,
     type: p.type,
     status: p.status,
     amount: p.amount ? fromMoney(p.amount) : undefined,
     paidAt: p.paidAt ? formatCrmDateTime(p.paidAt, ctx.timeZone) : undefined,
   });
-}
-
-/**
- * A payment's id in the RetailCRM API: `<order numeric id>-<payment id>`, because RetailCRM edits
- * and deletes a payment by its id alone and the platform keeps payments inside their order.
- */
-export function crmPaymentId(order: Pick<OrderJson, 'numericId'>, paymentId: string): string {
-  return `${order.numericId ?? 0}-${paymentId}`;
-}
-
-export function parseCrmPaymentId(id: string): { orderNumericId: number; paymentId: string } | undefined {
-  const m = /^(\d{1,15})-(.+)$/.exec(id);
-  return m ? { orderNumericId: Number(m[1]), paymentId: m[2] } : undefined;
 }
 
 /**

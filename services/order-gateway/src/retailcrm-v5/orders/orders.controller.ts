@@ -24,15 +24,13 @@ import {
 } from '../wire/params';
 import { ReferenceSnapshot, type Reference } from '../wire/reference-snapshot';
 import { resolveSite } from '../wire/site';
-import { historyEntryToCrm } from './history-mapping';
+import { historyEntryToCrm, type HistoryEntry } from './history-mapping';
 import { ordersFilterFromCrm } from './order-filters';
 import {
   crmFieldName,
-  crmPaymentId,
   editFromCrm,
   orderFromCrm,
   orderToCrm,
-  parseCrmPaymentId,
   paymentFromCrm,
   type CrmObject,
   type MappingContext,
@@ -42,6 +40,8 @@ const fromProto = (o: ordersV1.Order__Output) => ordersV1.orderFromProto(o);
 const asParams = (body: unknown): Params => (body && typeof body === 'object' ? (body as Params) : {});
 /** A batch of RetailCRM's upload holds at most this many orders. */
 const UPLOAD_LIMIT = 50;
+/** The history fields of a combine, whose value is the id of the other order. */
+const COMBINE_FIELDS = new Set(['combinedInto', 'combinedFrom']);
 
 /**
  * RetailCRM API v5 orders: `/api/v5/orders...`. Each route translates the request into the same
@@ -166,34 +166,71 @@ export class CrmOrdersController {
         break;
       }
     }
-    const orderIds = [...new Set(entries.map((e) => e.orderId))];
-    const orders = orderIds.length
-      ? (await this.orders.call('ListOrders', { caller, ids: orderIds, pageSize: 100 })).orders.map(fromProto)
-      : [];
-    const byId = new Map(orders.map((o) => [o.id, o]));
-    const ctx = contextOf(ref);
+    const history = entries.map((e): HistoryEntry => ({
+      id: Number(e.id),
+      orderId: e.orderId,
+      site: e.site,
+      field: e.field,
+      oldValue: JSON.parse(e.oldValue) as unknown,
+      newValue: JSON.parse(e.newValue) as unknown,
+      userId: e.userId || undefined,
+      source: e.source,
+      apiKeyId: e.apiKeyId || undefined,
+      at: dateFromTimestamp(e.at, 'at'),
+    }));
+    // The orders the entries are about, and those their combines name.
+    const orderIds = [
+      ...new Set(
+        history.flatMap((e) => [
+          e.orderId,
+          ...(COMBINE_FIELDS.has(e.field) && typeof e.newValue === 'string' ? [e.newValue] : []),
+        ]),
+      ),
+    ];
+    const orders: OrderJson[] = [];
+    for (let i = 0; i < orderIds.length; i += 100) {
+      const ids = orderIds.slice(i, i + 100);
+      const res = await this.orders.call('ListOrders', { caller, ids, pageSize: 100 });
+      orders.push(...res.orders.map(fromProto));
+    }
+    const ctx = {
+      ...contextOf(ref),
+      apiKeyId: principal.keyId,
+      orders: new Map(orders.map((o) => [o.id!, o])),
+    };
     return {
       success: true,
       generatedAt: formatCrmDateTime(new Date(), ref.timeZone),
-      history: entries.map((e) =>
-        historyEntryToCrm(
-          {
-            id: Number(e.id),
-            orderId: e.orderId,
-            site: e.site,
-            field: e.field,
-            oldValue: JSON.parse(e.oldValue) as unknown,
-            newValue: JSON.parse(e.newValue) as unknown,
-            userId: e.userId || undefined,
-            source: e.source,
-            at: dateFromTimestamp(e.at, 'at'),
-          },
-          byId.get(e.orderId),
-          ctx,
-        ),
-      ),
+      history: history.map((e) => historyEntryToCrm(e, ctx)),
       pagination: pagination(page, totalCount),
     };
+  }
+
+  /**
+   * POST /api/v5/orders/combine: technique (ours, summ, theirs, merge; ours by default), order and
+   * resultOrder as {id} or {externalId} (with site). `order` goes into `resultOrder` and is
+   * cancelled; the orders service decides how (see its combine command).
+   */
+  @Post('combine')
+  @HttpCode(200)
+  @RequirePermission('orders:write', 'orders:status')
+  async combine(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = asParams(body);
+    const ref = await this.reference.get();
+    const site = () => resolveSite(principal, stringParam(params, 'site'), ref.data);
+    const key = orderKeyOf(jsonObjectParam(params, 'order'), 'order', site);
+    const into = orderKeyOf(jsonObjectParam(params, 'resultOrder'), 'resultOrder', site);
+    await renamingFields(
+      (field) => (field === 'into' ? 'resultOrder' : crmFieldName(field)),
+      () =>
+        this.orders.call('CombineOrders', {
+          caller: callerOf(principal),
+          key,
+          into,
+          technique: stringParam(params, 'technique'),
+        }),
+    );
+    return { success: true };
   }
 
   /** POST /api/v5/orders/create: order=<json>, site. 201 with the new order's id and the order. */
@@ -293,20 +330,9 @@ export class CrmOrdersController {
     const params = asParams(body);
     const payment = jsonObjectParam(params, 'payment');
     const ref = await this.reference.get();
-    const target = (payment.order ?? {}) as CrmObject;
-    const key: ordersV1.OrderKey =
-      target.id !== undefined
-        ? { numericId: numericId(target.id as string | number, 'payment.order.id') }
-        : target.externalId !== undefined
-          ? {
-              external: {
-                site: resolveSite(principal, stringParam(params, 'site'), ref.data),
-                externalId: String(target.externalId),
-              },
-            }
-          : (() => {
-              throw CompatError.parameter('payment.order', 'name the order by id or externalId');
-            })();
+    const key = orderKeyOf((payment.order ?? {}) as CrmObject, 'payment.order', () =>
+      resolveSite(principal, stringParam(params, 'site'), ref.data),
+    );
     const caller = callerOf(principal);
     const order = fromProto(await this.orders.call('GetOrder', { caller, key }));
     const input = paymentFromCrm(payment, order.currency ?? 'XXX', contextOf(ref));
@@ -321,10 +347,13 @@ export class CrmOrdersController {
       ),
     );
     const added = updated.payments?.[updated.payments.length - 1];
-    return { success: true, id: crmPaymentId(updated, added?.id ?? '') };
+    return { success: true, id: added?.numericId };
   }
 
-  /** POST /api/v5/orders/payments/{id}/edit: payment=<json> with the fields to change; by=id. */
+  /**
+   * POST /api/v5/orders/payments/{externalId}/edit: payment=<json> with the fields to change; by
+   * (externalId by default, or id: the payment's numeric id), site.
+   */
   @Post('payments/:id/edit')
   @HttpCode(200)
   @RequirePermission('orders:payments')
@@ -334,41 +363,46 @@ export class CrmOrdersController {
     @CurrentPrincipal() principal: Principal,
   ) {
     const params = asParams(body);
-    if (byParam(params) !== 'id') {
-      throw CompatError.parameter('by', 'payments have no externalId here: edit them by=id');
-    }
-    const payment = jsonObjectParam(params, 'payment');
-    const { orderNumericId, paymentId } = paymentKey(id);
+    const by = byParam(params);
+    const input = jsonObjectParam(params, 'payment');
     const ref = await this.reference.get();
-    const caller = callerOf(principal);
-    const order = fromProto(
-      await this.orders.call('GetOrder', { caller, key: { numericId: orderNumericId } }),
-    );
-    const fields = paymentFromCrm(payment, order.currency ?? 'XXX', contextOf(ref));
+    const { order, payment } = await this.findPayment(id, by, input, params, principal, ref);
+    const fields = paymentFromCrm(input, order.currency ?? 'XXX', contextOf(ref));
+    // With by=externalId the externalId names the payment; with by=id it may be changed.
+    if (by === 'externalId') delete fields.externalId;
     const mask = Object.keys(fields);
-    if (mask.length === 0)
-      throw CompatError.parameter('payment', 'name at least one of type, status, amount, paidAt');
+    if (mask.length === 0) {
+      throw CompatError.parameter('payment', 'name at least one of externalId, type, status, amount, paidAt');
+    }
     await renamingFields(crmFieldName, () =>
       this.orders.call('UpdatePayment', {
-        caller,
+        caller: callerOf(principal),
         key: { id: order.id },
-        payment: { ...ordersV1.paymentToProto(fields as PaymentJson), id: paymentId },
+        payment: { ...ordersV1.paymentToProto(fields as PaymentJson), id: payment.id },
         updateMask: { paths: mask },
       }),
     );
-    return { success: true, id };
+    return { success: true, id: payment.numericId };
   }
 
-  /** POST /api/v5/orders/payments/{id}/delete. */
+  /** POST /api/v5/orders/payments/{id}/delete: by id (the default) or by=externalId, site. */
   @Post('payments/:id/delete')
   @HttpCode(200)
   @RequirePermission('orders:payments')
-  async deletePayment(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    const { orderNumericId, paymentId } = paymentKey(id);
+  async deletePayment(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const params = asParams(body);
+    // RetailCRM deletes a payment by its id; `by` is taken as in an edit when it is given.
+    const by = params.by === undefined ? 'id' : byParam(params);
+    const ref = await this.reference.get();
+    const { order, payment } = await this.findPayment(id, by, undefined, params, principal, ref);
     await this.orders.call('DeletePayment', {
       caller: callerOf(principal),
-      key: { numericId: orderNumericId },
-      paymentId,
+      key: { id: order.id },
+      paymentId: payment.id,
     });
     return { success: true };
   }
@@ -418,6 +452,38 @@ export class CrmOrdersController {
     if (edit.status && edit.status !== order.status) order = await this.changeStatus(order, edit, principal);
     const [answer] = await this.orderCustomers.numbered([orderToCrm(order, ctx)], principal);
     return { success: true, id: order.numericId, order: answer };
+  }
+
+  /**
+   * The payment a path names and its order: by its numeric id, or by its external id, which is
+   * unique in its order only: within `payment.order` when the request names one, else among every
+   * order the key reads (several: a 400 asking for the order).
+   */
+  private async findPayment(
+    id: string,
+    by: 'id' | 'externalId',
+    input: CrmObject | undefined,
+    params: Params,
+    principal: Principal,
+    ref: Reference,
+  ): Promise<{ order: OrderJson; payment: PaymentJson }> {
+    const site = stringParam(params, 'site');
+    const target = input?.order;
+    const key: ordersV1.OrderKey =
+      by === 'id'
+        ? { payment: { numericId: numericId(id, 'id') } }
+        : target && typeof target === 'object'
+          ? orderKeyOf(target as CrmObject, 'payment.order', () => resolveSite(principal, site, ref.data))
+          : { payment: { externalId: id } };
+    const order = fromProto(
+      await renamingFields(
+        (field) => (field === 'key.payment.externalId' ? 'payment.order' : field),
+        () => this.orders.call('GetOrder', { caller: callerOf(principal), key }),
+      ),
+    );
+    const payment = order.payments?.find((p) => (by === 'id' ? String(p.numericId) : p.externalId) === id);
+    if (!payment || (site && order.site !== site)) throw CompatError.notFound('Payment not found');
+    return { order, payment };
   }
 
   /** The order a path names: by externalId (on the site) or by id. */
@@ -494,8 +560,13 @@ function contextOf(ref: Reference): MappingContext {
   return { timeZone: ref.timeZone };
 }
 
-function paymentKey(id: string) {
-  const key = parseCrmPaymentId(id);
-  if (!key) throw CompatError.notFound('Payment not found');
-  return key;
+/** An order a request names as RetailCRM does: {id} (its numeric id) or {externalId} on the site. */
+function orderKeyOf(target: CrmObject, field: string, site: () => string): ordersV1.OrderKey {
+  if (target.id !== undefined && target.id !== null) {
+    return { numericId: numericId(target.id as string | number, `${field}.id`) };
+  }
+  if (typeof target.externalId === 'string' || typeof target.externalId === 'number') {
+    return { external: { site: site(), externalId: String(target.externalId) } };
+  }
+  throw CompatError.parameter(field, 'name the order by id or externalId');
 }
