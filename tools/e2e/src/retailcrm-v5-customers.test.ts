@@ -48,6 +48,18 @@ describe('RetailCRM API v5 customers through the gateway', () => {
       }),
     );
 
+  /** Every customer history entry after sinceId, paged as integrations sync: from the last id seen. */
+  const history = async (sinceId: number) => {
+    const entries: Json[] = [];
+    for (let cursor = sinceId; ;) {
+      const page = await get('/api/v5/customers/history', { filter: { sinceId: cursor }, limit: 20 });
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      assert.match(page.body.generatedAt, CRM_DATE_TIME);
+      if (page.body.history.length === 0) return entries;
+      entries.push(...page.body.history);
+      cursor = page.body.history.at(-1).id;
+    }
+  };
   const crmCustomer = (externalId: string, over: Json = {}) => ({
     externalId,
     firstName: 'Анна',
@@ -91,6 +103,7 @@ describe('RetailCRM API v5 customers through the gateway', () => {
         'orders:write',
         'customers:read',
         'customers:write',
+        'customers:merge',
         'reference-data:read',
       ],
       sites: ['pult'],
@@ -249,16 +262,7 @@ describe('RetailCRM API v5 customers through the gateway', () => {
     assert.ok(unsupported.body.errors['filter[isContact]']);
 
     // History: paged from sinceId as integrations sync, oldest first, RetailCRM's field names.
-    const entries: Json[] = [];
-    let sinceId = 0;
-    for (;;) {
-      const page = await get('/api/v5/customers/history', { filter: { sinceId }, limit: 20 });
-      assert.equal(page.status, 200, JSON.stringify(page.body));
-      assert.match(page.body.generatedAt, CRM_DATE_TIME);
-      if (page.body.history.length === 0) break;
-      entries.push(...page.body.history);
-      sinceId = page.body.history.at(-1).id;
-    }
+    const entries = await history(0);
     const mine = entries.filter((e) => e.customer.id === id);
     const creation = mine.find((e) => e.created) as Json;
     assert.equal(creation.field, 'id');
@@ -333,6 +337,58 @@ describe('RetailCRM API v5 customers through the gateway', () => {
     });
     assert.deepEqual(fixed, { status: 200, body: { success: true } });
     assert.equal((await get('/api/v5/customers/up-3', { site: 'pult' })).body.customer.id, anonymous);
+  });
+
+  test('combine: two customers become one, the other is gone, its orders and history follow', async () => {
+    const first = await post('/api/v5/customers/create', {
+      site: 'pult',
+      customer: crmCustomer('dup-1', { phones: [{ number: '+79990000021' }] }),
+    });
+    const second = await post('/api/v5/customers/create', {
+      site: 'pult',
+      customer: crmCustomer('dup-2', { phones: [{ number: '+79990000022' }], email: 'dup-2@example.com' }),
+    });
+    const [survivor, merged] = [first.body.id as number, second.body.id as number];
+    const order = await post('/api/v5/orders/create', {
+      site: 'pult',
+      order: {
+        externalId: 'cms-o-dup',
+        customer: { id: merged },
+        items: [{ productName: 'Игла', initialPrice: 990 }],
+      },
+    });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    const sinceId = (await history(0)).at(-1)?.id as number;
+
+    const combined = await post('/api/v5/customers/combine', {
+      customers: [{ id: merged }],
+      resultCustomer: { id: survivor },
+    });
+    assert.deepEqual(combined, { status: 200, body: { success: true } });
+    assert.equal((await get(`/api/v5/customers/${merged}`, { by: 'id' })).status, 404);
+    const kept = (await get(`/api/v5/customers/${survivor}`, { by: 'id' })).body.customer;
+    assert.deepEqual(kept.phones.map((p: Json) => p.number).sort(), ['+79990000021', '+79990000022']);
+    const listed = await get('/api/v5/customers', { filter: { ids: [survivor, merged] } });
+    assert.deepEqual(
+      listed.body.customers.map((c: Json) => c.id),
+      [survivor],
+    );
+    // The orders service moves the merged customer's orders to the survivor (customer.merged).
+    await waitFor(
+      async () =>
+        (await get('/api/v5/orders/cms-o-dup', { site: 'pult' })).body.order.customer.id === survivor,
+      { timeoutMs: 30_000, message: 'the order moved to the survivor' },
+    );
+    const gone = (await history(sinceId)).find((e: Json) => e.deleted) as Json;
+    assert.deepEqual(
+      [gone.field, gone.oldValue, gone.newValue, gone.customer.id, gone.combinedTo],
+      ['id', merged, null, merged, { id: survivor, externalId: 'dup-1', site: 'pult' }],
+    );
+    const again = await post('/api/v5/customers/combine', {
+      customers: [{ id: merged }],
+      resultCustomer: { id: survivor },
+    });
+    assert.equal(again.status, 404, JSON.stringify(again.body));
   });
 
   test('corporate customers with their companies, contacts and addresses', async () => {

@@ -14,7 +14,7 @@ const SCOPES: Record<Permission, string[]> = {
   'reference-data:write': ['reference_write', 'custom_fields_write'],
   'customers:read': ['customer_read'],
   'customers:write': ['customer_write'],
-  // Merges are customers/combine (customer_write) in RetailCRM, which this layer does not serve yet.
+  // customers/combine needs it beside customers:write; RetailCRM's customer_write covers both.
   'customers:merge': [],
   // RetailCRM segments are read with customer_read, which this layer does not serve yet.
   'segments:read': [],

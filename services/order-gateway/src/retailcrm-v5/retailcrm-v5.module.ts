@@ -2,6 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AccessModule } from '../access/access.module';
+import { IdentityClientModule } from '../customer-identity/identity-client.module';
 import { CustomersClientModule } from '../customers/customers-client.module';
 import { OrdersClientModule } from '../orders/orders-client.module';
 import { ReferenceDataModule } from '../reference-data/reference-data.module';
@@ -22,7 +23,13 @@ import { ReferenceSnapshot } from './wire/reference-snapshot';
  * unchanged. One controller per resource over the shared wire conventions (wire/); see README.md.
  */
 @Module({
-  imports: [AccessModule, ReferenceDataModule, OrdersClientModule, CustomersClientModule],
+  imports: [
+    AccessModule,
+    ReferenceDataModule,
+    OrdersClientModule,
+    CustomersClientModule,
+    IdentityClientModule,
+  ],
   controllers: [
     CrmApiController,
     CrmOrdersController,

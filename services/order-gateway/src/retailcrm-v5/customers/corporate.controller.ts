@@ -24,7 +24,7 @@ import {
 import { ReferenceSnapshot, type Reference } from '../wire/reference-snapshot';
 import { resolveSite } from '../wire/site';
 import { Problems, isObject } from '../wire/values';
-import { CustomerDirectory, siteOf } from './customer-directory';
+import { CustomerDirectory, customerKey, customerKeyOfRef, siteOf } from './customer-directory';
 import { addressToCrm, withoutEmpty } from './customer-mapping';
 import {
   companyFromCrm,
@@ -138,13 +138,7 @@ export class CrmCorporateController {
     const corporate = corporateFromCrm(input, site);
     const contacts = await Promise.all(
       corporateContactsFromCrm(input).map(async ({ customer, main }, i) => {
-        const key = this.directory.keyOfRef(
-          customer,
-          `customerContacts[${i}].customer`,
-          site,
-          principal,
-          ref.data,
-        );
+        const key = customerKeyOfRef(customer, `customerContacts[${i}].customer`, site, principal, ref.data);
         if (!key)
           throw CompatError.parameter(
             `customerContacts[${i}].customer`,
@@ -320,13 +314,7 @@ export class CrmCorporateController {
     const contact = jsonObjectParam(params, 'contact');
     const ref = await this.reference.get();
     const current = await this.find(id, params, principal, ref);
-    const key = this.directory.keyOfRef(
-      contact.customer,
-      'contact.customer',
-      current.site,
-      principal,
-      ref.data,
-    );
+    const key = customerKeyOfRef(contact.customer, 'contact.customer', current.site, principal, ref.data);
     if (!key) throw CompatError.parameter('contact.customer', 'name the customer by id or externalId');
     const person = await this.directory.get(key, principal);
     const problems = new Problems();
@@ -463,7 +451,7 @@ export class CrmCorporateController {
     const corporate = fromProto(
       await this.customers.call('GetCorporateCustomer', {
         caller: callerOf(principal),
-        key: this.directory.keyOf(id, by, site, principal, ref.data),
+        key: customerKey(id, by, site, principal, ref.data),
       }),
     );
     if (corporate.mergedInto || (by === 'id' && site && corporate.site !== site))

@@ -13,57 +13,62 @@ import { isObject, text, type CrmObject } from '../wire/values';
 /** The most customers one ListCustomers call returns. */
 const PAGE = 100;
 
+/** The key a path names: `/customers/{id}?by=id` or `/customers/{externalId}` on the site. */
+export function customerKey(
+  id: string,
+  by: 'id' | 'externalId',
+  siteParam: string | undefined,
+  principal: Principal,
+  ref: ReferenceDocument,
+): customersV1.CustomerKey {
+  return by === 'id'
+    ? { numericId: numericId(id, 'id') }
+    : { external: { site: resolveSite(principal, siteParam, ref), externalId: id } };
+}
+
 /**
- * How RetailCRM requests name customers, as the customers service's keys: a path id `by=id` (the
- * numeric id) or `by=externalId` (with the site rule), and references `{id}` or `{externalId}` in
- * bodies (orders, notes, combine, corporate contacts). Lookups only: translation of names.
+ * The key of a reference `{id}` or `{externalId}` (with its `site`, or the site of the request).
+ * Undefined when the reference names neither.
+ */
+export function customerKeyOfRef(
+  reference: unknown,
+  field: string,
+  siteParam: string | undefined,
+  principal: Principal,
+  ref: ReferenceDocument,
+): customersV1.CustomerKey | undefined {
+  if (!isObject(reference)) return undefined;
+  if (reference.id !== undefined && reference.id !== null && reference.id !== '') {
+    return { numericId: numericId(reference.id as string | number, `${field}.id`) };
+  }
+  const externalId = text(reference.externalId);
+  if (!externalId) return undefined;
+  const site = resolveSite(principal, text(reference.site) ?? siteParam, ref);
+  return { external: { site, externalId } };
+}
+
+/**
+ * Lookups of the customers RetailCRM requests name (see customerKey and customerKeyOfRef: a path id
+ * `by=id` is the numeric id, `by=externalId` the site's id; references `{id}` or `{externalId}` in
+ * bodies of orders, notes, combine and corporate contacts). Translation of names only.
  */
 @Injectable()
 export class CustomerDirectory {
   constructor(@Inject(CUSTOMERS_CLIENT) private readonly customers: CustomersClient) {}
 
-  /** The key a path names: `/customers/{id}?by=id` or `/customers/{externalId}` on the site. */
-  keyOf(
-    id: string,
-    by: 'id' | 'externalId',
-    siteParam: string | undefined,
-    principal: Principal,
-    ref: ReferenceDocument,
-  ): customersV1.CustomerKey {
-    return by === 'id'
-      ? { numericId: numericId(id, 'id') }
-      : { external: { site: resolveSite(principal, siteParam, ref), externalId: id } };
-  }
-
-  /**
-   * The key of a reference `{id}` or `{externalId}` (with `site`, or the site of the request).
-   * Undefined when the reference names neither.
-   */
-  keyOfRef(
-    reference: unknown,
-    field: string,
-    siteParam: string | undefined,
-    principal: Principal,
-    ref: ReferenceDocument,
-  ): customersV1.CustomerKey | undefined {
-    if (!isObject(reference)) return undefined;
-    const r = reference as CrmObject;
-    if (r.id !== undefined && r.id !== null && r.id !== '') {
-      return { numericId: numericId(r.id as string | number, `${field}.id`) };
-    }
-    const externalId = text(r.externalId);
-    if (!externalId) return undefined;
-    const site = resolveSite(principal, text(r.site) ?? siteParam, ref);
-    return { external: { site, externalId } };
-  }
-
   /** One live customer (a customer merged into another is gone, as after RetailCRM's combine). */
-  async get(key: customersV1.CustomerKey, principal: Principal, site?: string): Promise<CustomerJson> {
+  async get(
+    key: customersV1.CustomerKey,
+    principal: Principal,
+    site?: string,
+  ): Promise<CustomerJson & { id: string }> {
     const customer = customersV1.customerFromProto(
       await this.customers.call('GetCustomer', { caller: callerOf(principal), key }),
     );
-    if (customer.mergedInto || (site && customer.site !== site)) throw CompatError.notFound('Not found');
-    return customer;
+    if (!customer.id || customer.mergedInto || (site && customer.site !== site)) {
+      throw CompatError.notFound('Not found');
+    }
+    return { ...customer, id: customer.id };
   }
 
   /** The customers of these platform ids, merged ones included (history and notes name them). */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CustomerJson } from '@openretail/contracts';
 import { customersV1, dateFromTimestamp } from '@openretail/grpc';
 import { CurrentPrincipal, RequirePermission, type Principal } from '../../access';
+import { IDENTITY_CLIENT, type IdentityClient } from '../../customer-identity/identity-client';
 import { CUSTOMERS_CLIENT, type CustomersClient } from '../../customers/customers-client';
 import { callerOf } from '../../orders/caller';
 import { CompatController, renamingFields } from '../wire/compat-controller';
@@ -25,7 +26,7 @@ import {
 import { ReferenceSnapshot, type Reference } from '../wire/reference-snapshot';
 import { resolveSite } from '../wire/site';
 import { isObject, text, type CrmObject } from '../wire/values';
-import { CustomerDirectory, siteOf } from './customer-directory';
+import { CustomerDirectory, customerKey, customerKeyOfRef, siteOf } from './customer-directory';
 import { customersFilterFromCrm } from './customer-filters';
 import { customerHistoryEntryToCrm } from './customer-history-mapping';
 import {
@@ -52,6 +53,7 @@ const NOTE_FILTERS = new Set(['customerIds', 'customerExternalIds']);
 export class CrmCustomersController {
   constructor(
     @Inject(CUSTOMERS_CLIENT) private readonly customers: CustomersClient,
+    @Inject(IDENTITY_CLIENT) private readonly identity: IdentityClient,
     private readonly directory: CustomerDirectory,
     private readonly reference: ReferenceSnapshot,
   ) {}
@@ -212,6 +214,36 @@ export class CrmCustomersController {
     return { success: true, uploadedCustomers };
   }
 
+  /**
+   * POST /api/v5/customers/combine: customers=[{id}, ...] merged into resultCustomer={id} (or
+   * {externalId} with site), by the customers service's merge: the survivor keeps the union of
+   * their contacts, tags and notes, their orders move to it, and the others are gone.
+   */
+  @Post('combine')
+  @HttpCode(200)
+  @RequirePermission('customers:merge')
+  async combine(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const params = bodyParams(body);
+    const merged = jsonListParam(params, 'customers');
+    const result = jsonObjectParam(params, 'resultCustomer');
+    if (merged.length === 0)
+      throw CompatError.parameter('customers', 'name at least one customer to combine');
+    const ref = await this.reference.get();
+    const site = stringParam(params, 'site');
+    const idOf = async (reference: unknown, field: string) => {
+      const key = customerKeyOfRef(reference, field, site, principal, ref.data);
+      if (!key) throw CompatError.parameter(field, 'name the customer by id or externalId');
+      return (await this.directory.get(key, principal)).id;
+    };
+    const survivorId = await idOf(result, 'resultCustomer');
+    const others = await Promise.all(merged.map((c, i) => idOf(c, `customers[${i}]`)));
+    const customerIds = [...new Set([survivorId, ...others])];
+    if (customerIds.length < 2)
+      throw CompatError.parameter('customers', 'name customers other than resultCustomer');
+    await this.identity.call('MergeCustomers', { caller: callerOf(principal), customerIds, survivorId });
+    return { success: true };
+  }
+
   /** POST /api/v5/customers/fix-external-ids: customers=[{id, externalId}]: sets each customer's externalId. */
   @Post('fix-external-ids')
   @HttpCode(200)
@@ -294,7 +326,7 @@ export class CrmCustomersController {
     const params = bodyParams(body);
     const note = jsonObjectParam(params, 'note');
     const ref = await this.reference.get();
-    const key = this.directory.keyOfRef(
+    const key = customerKeyOfRef(
       note.customer,
       'note.customer',
       stringParam(params, 'site'),
@@ -366,7 +398,7 @@ export class CrmCustomersController {
   ): Promise<CustomerJson> {
     const by = byParam(params);
     const site = stringParam(params, 'site');
-    const key = this.directory.keyOf(id, by, site, principal, ref.data);
+    const key = customerKey(id, by, site, principal, ref.data);
     return this.directory.get(key, principal, by === 'id' ? site : undefined);
   }
 

@@ -5,7 +5,7 @@ import type { Principal } from '../../access';
 import { CompatError } from '../wire/errors';
 import type { ReferenceDocument } from '../wire/reference-snapshot';
 import { isObject, text, type CrmObject } from '../wire/values';
-import { CustomerDirectory } from './customer-directory';
+import { CustomerDirectory, customerKeyOfRef } from './customer-directory';
 import { customerRefToCrm } from './customer-mapping';
 
 /**
@@ -33,7 +33,7 @@ export class OrderCustomers {
     const customer = order.customer;
     if (!isObject(customer)) return undefined;
     if (customer.id === null) return null;
-    const key = this.directory.keyOfRef(customer, 'customer', site, principal, ref);
+    const key = customerKeyOfRef(customer, 'customer', site, principal, ref);
     if (!key) return undefined;
     const field = 'numericId' in key && key.numericId ? 'customer.id' : 'customer.externalId';
     try {
