@@ -5,7 +5,7 @@ import { customersServiceDefinition } from '@openretail/svc-customers/dist/servi
 import { ordersServiceDefinition } from '@openretail/svc-orders/dist/service';
 import { demoPult } from '@openretail/svc-orders/dist/reference-data/demo-pult';
 import { waitFor } from '@openretail/testing';
-import { authHeaders, createTestPlatform, startGateway, type TestPlatform } from './platform';
+import { authHeaders, createTestPlatform, startGateway, TEST_ADMIN_KEY, type TestPlatform } from './platform';
 import { CRM_DATE_TIME, form, httpBuildQuery, multipart, type Json } from './retailcrm-client';
 
 /**
@@ -268,6 +268,13 @@ describe('RetailCRM API v5 customers through the gateway', () => {
     assert.equal(creation.field, 'id');
     assert.equal(creation.newValue, id);
     assert.equal(creation.source, 'user', 'a key bound to a manager acts as that manager');
+    assert.deepEqual(creation.apiKey, { current: true }, 'the key reading made it: a CMS skips it');
+    const asAdmin = await get(
+      '/api/v5/customers/history',
+      { filter: { sinceId: creation.id - 1 }, limit: 20 },
+      TEST_ADMIN_KEY,
+    );
+    assert.deepEqual(asAdmin.body.history[0].apiKey, { current: false });
     assert.equal(creation.customer.externalId, 'cms-c-1');
     assert.equal(creation.customer.firstName, 'Анна');
     const fields = mine.map((e) => e.field);

@@ -37,6 +37,10 @@ export class CustomerHistoryEntry {
   @Property({ type: 'text' })
   source!: string;
 
+  /** The API key the change was made with; null for the service's own changes. */
+  @Property({ type: 'text', nullable: true })
+  apiKeyId?: string;
+
   /** The customer's version this change produced: entries of one command share it. */
   @Property({ type: new BigIntType('number') })
   customerVersion!: number;

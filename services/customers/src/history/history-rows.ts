@@ -23,6 +23,7 @@ export function recordHistory(
       newValue: change.newValue,
       userId: caller.userId,
       source: caller.source,
+      apiKeyId: caller.apiKeyId,
       customerVersion: target.version,
       at,
     } as CustomerHistoryEntry);

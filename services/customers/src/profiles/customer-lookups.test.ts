@@ -182,21 +182,24 @@ describe('customer lookups over PostgreSQL', () => {
     );
   });
 
-  test('history by kind and time window fills its page past the other kind, and counts', async () => {
+  test('history by kind and time window fills its page past the other kind, counts, and names the API key', async () => {
     const start = await history.history({ afterId: 0, limit: 1000 }, admin);
     const cursor = start.lastId;
     const from = new Date();
     for (let i = 0; i < 3; i++) {
       await corporate.create({ site: 'pult', name: `История ${i}` }, admin);
     }
-    const person = await customers.create({ site: 'pult', firstName: 'После фирм' }, admin);
+    const person = await customers.create(
+      { site: 'pult', firstName: 'После фирм' },
+      { ...admin, apiKeyId: 'key-7' },
+    );
     const page = await history.history(
       { afterId: cursor, limit: 1, customerKind: 'individual', countTotal: true },
       admin,
     );
     assert.deepEqual(
-      page.entries.map((e) => [e.customerId, e.field]),
-      [[person.customer.id, 'created']],
+      page.entries.map((e) => [e.customerId, e.field, e.apiKeyId]),
+      [[person.customer.id, 'created', 'key-7']],
     );
     assert.equal(page.totalCount, 1);
     assert.equal(page.lastId, page.entries[0].id);

@@ -148,6 +148,7 @@ export class CustomersGrpcHandler {
             newValue: JSON.stringify(e.newValue ?? null),
             userId: e.userId ?? '',
             source: e.source,
+            apiKeyId: e.apiKeyId ?? '',
             at: timestampFromDate(e.at),
           })),
           lastId,

@@ -9,6 +9,8 @@ export interface Caller {
   userId?: string;
   source: Source;
   sites: 'all' | readonly string[];
+  /** The API key of the call, recorded with its history entries. */
+  apiKeyId?: string;
 }
 
 export function canAccessSite(caller: Pick<Caller, 'sites'>, site: string): boolean {
@@ -26,6 +28,7 @@ export function callerFromProto(caller: customersV1.Caller__Output | null | unde
     ...(caller.userId ? { userId: caller.userId } : {}),
     source: source as Source,
     sites: caller.allSites ? 'all' : caller.sites,
+    ...(caller.apiKeyId ? { apiKeyId: caller.apiKeyId } : {}),
   };
 }
 

@@ -18,7 +18,14 @@ export interface CustomerHistoryEntry {
   newValue: unknown;
   userId?: string;
   source: string;
+  /** The API key the change was made with, if one was. */
+  apiKeyId?: string;
   at: Date;
+}
+
+export interface CustomerHistoryContext extends CustomerMappingContext {
+  /** The API key of the request: the entries it made are `apiKey.current`. */
+  apiKeyId: string;
 }
 
 /** The customers an entry names, by the platform's id: its own, and the survivor of a merge. */
@@ -79,12 +86,13 @@ function phonesChange(oldValue: unknown, newValue: unknown): { oldValue: unknown
  * One platform history entry of an individual customer in RetailCRM's shape: `id`, `createdAt`,
  * `source`, `user`, `field`, `oldValue`, `newValue` and the `customer` it is about ({id,
  * externalId, site}; the whole customer for its creation, with `created: true`). A customer merged
- * into another is `deleted: true` with `combinedTo`, as RetailCRM's combine records it.
+ * into another is `deleted: true` with `combinedTo`, as RetailCRM's combine records it. An entry an
+ * API key made says whether it is the key reading (`apiKey.current`): CMS modules skip their own.
  */
 export function customerHistoryEntryToCrm(
   entry: CustomerHistoryEntry,
   customers: CustomersById,
-  ctx: CustomerMappingContext,
+  ctx: CustomerHistoryContext,
 ): CrmObject {
   const current = customers.get(entry.customerId);
   const ref = customerRefToCrm({
@@ -97,6 +105,7 @@ export function customerHistoryEntryToCrm(
     createdAt: formatCrmDateTime(entry.at, ctx.timeZone),
     source: SOURCES[entry.source] ?? 'api',
     ...(entry.userId ? { user: { id: idValue(entry.userId) } } : {}),
+    ...(entry.apiKeyId ? { apiKey: { current: entry.apiKeyId === ctx.apiKeyId } } : {}),
   };
   if (entry.field === 'created') {
     // The customer as it was created, with the ids it has now.

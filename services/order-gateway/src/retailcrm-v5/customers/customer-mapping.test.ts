@@ -357,6 +357,7 @@ test('customer filters: numeric ids, one box for name/phone/email, inclusive loc
 });
 
 test('history entries in RetailCRM shape: creation, a phone added, an address member, a merge', () => {
+  const ctx = { timeZone: 'Europe/Moscow', apiKeyId: 'key-1' };
   const survivor: CustomerJson = { id: 'uuid-survivor', numericId: 985, externalId: '2', site: 'presta' };
   const merged: CustomerJson = {
     ...stored,
@@ -410,6 +411,7 @@ test('history entries in RetailCRM shape: creation, a phone added, an address me
       entry({
         oldValue: [{ number: '1245987' }],
         newValue: [{ number: '1245987' }, { number: '9515120000' }],
+        apiKeyId: 'key-2',
       }),
       customers,
       ctx,
@@ -418,6 +420,7 @@ test('history entries in RetailCRM shape: creation, a phone added, an address me
       id: 2696,
       createdAt: '2018-10-05 13:51:11',
       source: 'api',
+      apiKey: { current: false },
       field: 'phones',
       oldValue: null,
       newValue: '9515120000',

@@ -153,6 +153,7 @@ export class CrmCustomersController {
       newValue: JSON.parse(e.newValue) as unknown,
       userId: e.userId || undefined,
       source: e.source,
+      apiKeyId: e.apiKeyId || undefined,
       at: dateFromTimestamp(e.at, 'at'),
     }));
     // The customers the entries name, and the survivors of merges among them.
@@ -161,7 +162,7 @@ export class CrmCustomersController {
       ...(e.field === 'mergedInto' && typeof e.newValue === 'string' ? [e.newValue] : []),
     ]);
     const customers = await this.directory.byIds(named, principal);
-    const ctx = contextOf(ref);
+    const ctx = { ...contextOf(ref), apiKeyId: principal.keyId };
     return {
       success: true,
       generatedAt: formatCrmDateTime(new Date(), ref.timeZone),
