@@ -199,7 +199,7 @@ describe('RetailCRM API v5 customers through the gateway', () => {
     // The customers service keeps the metrics from the order events.
     await waitFor(
       async () => (await get('/api/v5/customers/cms-c-1', { site: 'pult' })).body.customer.ordersCount === 2,
-      { timeoutMs: 30_000, message: 'the orders counted on the customer' },
+      { timeoutMs: 60_000, message: 'the orders counted on the customer' },
     );
     const counted = (await get('/api/v5/customers/cms-c-1', { site: 'pult' })).body.customer;
     assert.equal(counted.totalSumm, 5099.9);
@@ -384,7 +384,7 @@ describe('RetailCRM API v5 customers through the gateway', () => {
     await waitFor(
       async () =>
         (await get('/api/v5/orders/cms-o-dup', { site: 'pult' })).body.order.customer.id === survivor,
-      { timeoutMs: 30_000, message: 'the order moved to the survivor' },
+      { timeoutMs: 60_000, message: 'the order moved to the survivor' },
     );
     const gone = (await history(sinceId)).find((e: Json) => e.deleted) as Json;
     assert.deepEqual(

@@ -1,7 +1,8 @@
 import type { Money, OrderJson } from '@openretail/contracts';
 import { formatCrmDateTime } from '../wire/dates';
 import { fromMoney } from '../wire/money';
-import { orderToCrm, type CrmObject, type MappingContext } from './order-mapping';
+import type { CrmObject } from '../wire/values';
+import { orderToCrm, type MappingContext } from './order-mapping';
 
 /** A history entry as the orders service gives it (values parsed from their JSON). */
 export interface HistoryEntry {

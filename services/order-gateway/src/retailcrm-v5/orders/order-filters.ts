@@ -1,8 +1,8 @@
-import { ValidationError } from '@openretail/contracts';
-import { timestampFromDate, type ordersV1 } from '@openretail/grpc';
-import { parseCrmDateTime } from '../wire/dates';
+import { ValidationError, type FieldViolation } from '@openretail/contracts';
+import type { ordersV1 } from '@openretail/grpc';
 import { CompatError } from '../wire/errors';
-import { listParam, numericId, stringParam, type Params } from '../wire/params';
+import { dateRange, filterParams, refuseUnknownFilters } from '../wire/filters';
+import { listParam, numericId, stringParam } from '../wire/params';
 import type { ReferenceDocument } from '../wire/reference-snapshot';
 
 /** The ListOrders filter of a RetailCRM `filter[...]` (caller, paging and sort are the controller's). */
@@ -29,8 +29,6 @@ const SUPPORTED = new Set([
   'sinceId',
 ]);
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * A RetailCRM orders filter as the orders service's: `ids` are numeric ids; `extendedStatus` (status
  * or group codes, any of them) lists the statuses of the groups it names; `createdAtFrom`/`To` are
@@ -39,33 +37,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export function ordersFilterFromCrm(filter: unknown, ref: ReferenceDocument, timeZone: string): OrdersFilter {
   if (filter === undefined || filter === '') return {};
-  if (typeof filter !== 'object' || Array.isArray(filter))
-    throw CompatError.parameter('filter', 'must be a set of filters');
-  const f = filter as Params;
-  const unsupported = Object.keys(f).filter((k) => !SUPPORTED.has(k));
-  if (unsupported.length > 0) {
-    throw new CompatError(
-      400,
-      'Errors in the input parameters',
-      Object.fromEntries(
-        unsupported.map((k) => [`filter[${k}]`, 'this filter is not supported by this installation']),
-      ),
-    );
-  }
-  const violations: { field: string; reason: string }[] = [];
-  const date = (name: string, inclusiveEnd: boolean) => {
-    const value = stringParam(f, name);
-    if (!value) return undefined;
-    try {
-      const at = parseCrmDateTime(value, timeZone, `filter[${name}]`);
-      // A date alone covers its whole day.
-      const end = inclusiveEnd ? new Date(at.getTime() + (value.trim().length <= 10 ? DAY_MS : 1000)) : at;
-      return timestampFromDate(end);
-    } catch (e) {
-      if (e instanceof ValidationError) violations.push(...e.violations);
-      return undefined;
-    }
-  };
+  const f = filterParams(filter);
+  refuseUnknownFilters(f, SUPPORTED);
+  const violations: FieldViolation[] = [];
+  const created = dateRange(f, 'createdAtFrom', 'createdAtTo', timeZone, violations);
   const managers = listParam(f, 'managers') ?? [];
   if (managers.length > 1)
     violations.push({ field: 'filter[managers]', reason: 'at most one manager at a time here' });
@@ -100,8 +75,8 @@ export function ordersFilterFromCrm(filter: unknown, ref: ReferenceDocument, tim
     email: stringParam(f, 'email'),
     query: stringParam(f, 'customer'),
     managerId: managers[0],
-    createdFrom: date('createdAtFrom', false),
-    createdTo: date('createdAtTo', true),
+    createdFrom: created.from,
+    createdTo: created.to,
     afterNumericId: sinceId ? Number(sinceId) : undefined,
   };
   if (sinceId && !/^\d{1,15}$/.test(sinceId))

@@ -1,11 +1,7 @@
-import {
-  ValidationError,
-  type FieldViolation,
-  type OrderJson,
-  type PaymentJson,
-} from '@openretail/contracts';
+import type { OrderJson, PaymentJson } from '@openretail/contracts';
 import { formatCrmDateTime, parseCrmDateTime } from '../wire/dates';
 import { fromMoney, toMoney } from '../wire/money';
+import { Problems, dropUndefined, has, idValue, isObject, text, type CrmObject } from '../wire/values';
 
 /**
  * Orders between RetailCRM API v5 and the platform: pure translation of names and shapes (decimal
@@ -13,46 +9,14 @@ import { fromMoney, toMoney } from '../wire/money';
  * business rule (codes, totals, the status matrix, validations) stays with the orders service.
  */
 
-export type CrmObject = Record<string, unknown>;
-
 export interface MappingContext {
   /** The installation's time zone, for RetailCRM's `Y-m-d H:i:s`. */
   timeZone: string;
 }
 
-const isObject = (v: unknown): v is CrmObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** RetailCRM clients send ids and codes as strings or numbers. */
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
-const has = (o: CrmObject, key: string) => o[key] !== undefined;
 /** A quantity or count: JSON numbers, or numeric strings from form-minded clients. */
 const numeric = (v: unknown): unknown =>
   typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
-
-/** Collects the problems of one translation, so the client hears of all at once. */
-class Problems {
-  readonly list: FieldViolation[] = [];
-
-  add(field: string, reason: string): undefined {
-    this.list.push({ field, reason });
-    return undefined;
-  }
-
-  /** The value of `f`, or undefined with its ValidationError's problems recorded. */
-  try<T>(f: () => T): T | undefined {
-    try {
-      return f();
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      this.list.push(...e.violations);
-      return undefined;
-    }
-  }
-
-  throwIfAny(): void {
-    if (this.list.length > 0) throw new ValidationError(this.list);
-  }
-}
 
 /** RetailCRM names for fields that have no counterpart here; sending them is refused, not dropped. */
 const UNSUPPORTED: Record<string, string> = {
@@ -454,14 +418,4 @@ function unitPrices(priceMinor: number, lineDiscountMinor: number, quantity: num
     { price: fromMoney({ amountMinor: base, currency }), quantity: quantity - dearer },
     ...(dearer > 0 ? [{ price: fromMoney({ amountMinor: base + 1, currency }), quantity: dearer }] : []),
   ].filter((p) => p.quantity > 0);
-}
-
-/** Ids that are whole numbers travel as numbers, as RetailCRM's do; others stay strings. */
-function idValue(id: string | undefined): string | number | undefined {
-  if (!id) return undefined;
-  return /^[1-9]\d{0,14}$/.test(id) ? Number(id) : id;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

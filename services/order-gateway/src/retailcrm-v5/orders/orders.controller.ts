@@ -10,6 +10,7 @@ import { OrderCustomers } from '../customers/order-customers';
 import { CompatController, renamingFields } from '../wire/compat-controller';
 import { formatCrmDateTime, parseCrmDateTime } from '../wire/dates';
 import { CompatError, describeFailure, type CrmErrors } from '../wire/errors';
+import { filterParams, refuseUnknownFilters } from '../wire/filters';
 import {
   byParam,
   jsonListParam,
@@ -24,6 +25,7 @@ import {
 } from '../wire/params';
 import { ReferenceSnapshot, type Reference } from '../wire/reference-snapshot';
 import { resolveSite } from '../wire/site';
+import type { CrmObject } from '../wire/values';
 import { historyEntryToCrm, type HistoryEntry } from './history-mapping';
 import { ordersFilterFromCrm } from './order-filters';
 import {
@@ -32,11 +34,11 @@ import {
   orderFromCrm,
   orderToCrm,
   paymentFromCrm,
-  type CrmObject,
   type MappingContext,
 } from './order-mapping';
 
 const fromProto = (o: ordersV1.Order__Output) => ordersV1.orderFromProto(o);
+const HISTORY_FILTERS = new Set(['sinceId', 'startDate', 'endDate']);
 const asParams = (body: unknown): Params => (body && typeof body === 'object' ? (body as Params) : {});
 /** A batch of RetailCRM's upload holds at most this many orders. */
 const UPLOAD_LIMIT = 50;
@@ -121,17 +123,8 @@ export class CrmOrdersController {
     const params = paramsFromQuery(raw);
     const page = pageParams(params);
     const ref = await this.reference.get();
-    const filter = (params.filter && typeof params.filter === 'object' ? params.filter : {}) as Params;
-    const unsupported = Object.keys(filter).filter((k) => !['sinceId', 'startDate', 'endDate'].includes(k));
-    if (unsupported.length > 0) {
-      throw new CompatError(
-        400,
-        'Errors in the input parameters',
-        Object.fromEntries(
-          unsupported.map((k) => [`filter[${k}]`, 'this filter is not supported by this installation']),
-        ),
-      );
-    }
+    const filter = filterParams(params.filter);
+    refuseUnknownFilters(filter, HISTORY_FILTERS);
     const sinceText = stringParam(filter, 'sinceId');
     const sinceId = sinceText ? Number(sinceText) : 0;
     if (!Number.isSafeInteger(sinceId) || sinceId < 0)
