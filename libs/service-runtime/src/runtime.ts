@@ -210,23 +210,31 @@ async function openKafka(
 
 /**
  * The process entry point of a service: starts it, and stops it gracefully on SIGTERM/SIGINT.
- * A configuration error prints every offending variable and exits 1.
+ * The handlers are in place from the first moment: a signal during start-up (which may wait seconds
+ * for a consumer group, while the outbox relay already publishes) stops the service as soon as it
+ * has started, instead of killing it mid-way. A configuration error prints every offending variable
+ * and exits 1.
  */
 export function runService<S extends ConfigShape>(def: ServiceDefinition<S>): void {
+  let service: RunningService | undefined;
+  let signal: string | undefined;
+  let stopping = false;
+  const stop = (received: string) => {
+    signal ??= received;
+    if (!service || stopping) return;
+    stopping = true;
+    service.logger.info({ signal }, `${def.name} stopping`);
+    service.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   startService(def).then(
-    (service) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        service.logger.info({ signal }, `${def.name} stopping`);
-        service.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+    (started) => {
+      service = started;
+      if (signal) stop(signal);
     },
     (e: unknown) => {
       console.error(e instanceof Error ? (e.name === 'ConfigError' ? e.message : e.stack) : e);
