@@ -4,7 +4,7 @@
 //
 //   npx nx build customers && node tools/bench/customers-dedup-bench.mjs [--n 1000000] [--seed 1]
 //     [--queries 10000] [--input base.ndjson] [--pg] [--pg-url postgres://postgres@127.0.0.1:5432/postgres]
-//     [--config site-override.json] [--estimate-u] [--threads 1]
+//     [--config site-override.json] [--estimate-u] [--threads 0]
 //
 // 1. Batch: normalises the n records, builds the blocking index, scans every candidate pair and
 //    clusters the automatic merges, as the customers batch job does (without its database writes),
@@ -17,7 +17,7 @@
 //    database matchbench_<pid> with the keys table (site, key, customer_id) indexed and the
 //    normalised profiles, loaded with COPY and dropped at the end.
 //
-// --threads: worker threads the scan uses besides the main one (scanInParallel; 0 for one thread).
+// --threads N: the scan also runs on N worker threads (scanInParallel); 0, the default, is one thread.
 // --config applies a site override (JSON, see match-config.ts) over the defaults; --estimate-u
 // replaces the configured u probabilities by those estimated from the base itself (estimateU).
 //
@@ -43,7 +43,7 @@ const { values } = parseArgs({
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     config: { type: 'string' },
     'estimate-u': { type: 'boolean', default: false },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
