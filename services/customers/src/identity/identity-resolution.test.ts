@@ -5,6 +5,7 @@ import type { ServiceOrm } from '@openretail/persistence';
 import type { Caller } from '../shared/caller';
 import { customersTestDatabase, outboxOf } from '../test-support/database';
 import { identityServices, orderCreated } from '../test-support/identity';
+import { findCandidates } from './match-index';
 import { CustomerOrderLink } from './order-link.entity';
 
 const admin: Caller = { source: 'api', sites: 'all' };
@@ -275,5 +276,36 @@ describe('identity resolution at ingestion, over PostgreSQL', () => {
     assert.equal(again.decision, 'created');
     assert.equal(again.best?.decision, 'suggest');
     assert.equal(again.suggestionIds.length, 1);
+  });
+
+  test('a key held by more profiles than the block cap finds nobody; the other keys still do', async () => {
+    const ids = [
+      '0199a000-0000-7000-8000-00000000000a',
+      '0199a000-0000-7000-8000-00000000000b',
+      '0199a000-0000-7000-8000-00000000000c',
+    ];
+    const em = orm.em.fork();
+    for (const [i, id] of ids.entries()) {
+      await em.execute(
+        `insert into customer_match_records (customer_id, site, record) values (?, 'cap-site', ?::jsonb)`,
+        [id, JSON.stringify({ id, n: i })],
+      );
+      await em.execute(
+        `insert into customer_match_keys (site, key, customer_id) values ('cap-site', 'p:shared', ?)`,
+        [id],
+      );
+    }
+    await em.execute(
+      `insert into customer_match_keys (site, key, customer_id) values ('cap-site', 'e:own', ?)`,
+      [ids[1]],
+    );
+    const found = async (keys: string[], cap: number) =>
+      (await findCandidates(orm.em.fork(), 'cap-site', keys, cap)).map(
+        (r) => (r as unknown as { id: string }).id,
+      );
+    assert.deepEqual(await found(['p:shared'], 3), ids, 'at the cap the block is used');
+    assert.deepEqual(await found(['p:shared'], 2), [], 'over the cap it is not');
+    assert.deepEqual(await found(['p:shared', 'e:own'], 2), [ids[1]]);
+    assert.deepEqual(await found(['x:none'], 2), []);
   });
 });
