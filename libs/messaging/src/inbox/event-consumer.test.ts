@@ -40,7 +40,7 @@ describe('idempotent event consumer', () => {
     return new EventConsumer({
       transport: h.transport,
       orm: h.orm,
-      groupId: `${h.prefix}${groupId}`,
+      groupId, // EventConsumer puts the suite's prefix in front
       topics: [TOPICS.orderEvents],
       topicPrefix: h.prefix,
       handlers: { 'order.created': handler },

@@ -62,6 +62,7 @@ export class EventConsumer {
   private stopping = false;
   private readonly retry: RetryPolicy;
   private readonly prefix: string;
+  private readonly group: string;
   private readonly dltByTopic: Map<string, string>;
   private readonly abort = new AbortController();
   /** Runs of partitions waiting for the next shared transaction, and whether one is running. */
@@ -71,6 +72,9 @@ export class EventConsumer {
   constructor(private readonly o: EventConsumerOptions) {
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.prefix = o.topicPrefix ?? '';
+    // The prefix names the Kafka group too: two suites (or installations) on one broker with the
+    // same group would split each other's partitions and miss events. The inbox keeps the plain id.
+    this.group = this.prefix + o.groupId;
     this.dltByTopic = new Map(
       o.topics.map((t) => [this.prefix + t.name, this.prefix + deadLetterTopic(t).name]),
     );
@@ -81,7 +85,7 @@ export class EventConsumer {
     this.dltProducer = this.o.transport.producer();
     await this.dltProducer.connect();
     this.consumer = this.o.transport.consumer({
-      groupId: this.o.groupId,
+      groupId: this.group,
       topics: [...this.dltByTopic.keys()],
     });
     await this.consumer.runBatches((messages) => this.handleBatch(messages), {
@@ -117,7 +121,7 @@ export class EventConsumer {
       } catch (e) {
         if (this.stopping) throw new StoppedError('stopping: the events will be redelivered');
         this.o.logger.debug(
-          { err: e, events: deliveries.length, group: this.o.groupId },
+          { err: e, events: deliveries.length, group: this.group },
           'a batch of events failed; processing them one at a time',
         );
       }
@@ -186,7 +190,7 @@ export class EventConsumer {
           'messaging.system': 'kafka',
           'messaging.operation.type': 'process',
           'messaging.destination.name': message.topic,
-          'messaging.consumer.group.name': this.o.groupId,
+          'messaging.consumer.group.name': this.group,
           'messaging.message.id': event.id,
           'messaging.destination.partition.id': String(message.partition),
           'messaging.kafka.offset': Number(message.offset),
@@ -244,7 +248,7 @@ export class EventConsumer {
       const fresh = new Set(inserted.map((row) => row.event_id));
       for (const { event, handler, span } of deliveries) {
         if (!fresh.delete(event.id)) {
-          this.o.logger.debug({ eventId: event.id, group: this.o.groupId }, 'duplicate event skipped');
+          this.o.logger.debug({ eventId: event.id, group: this.group }, 'duplicate event skipped');
           continue;
         }
         await context.with(trace.setSpan(context.active(), span), () => handler(event, em));
@@ -269,7 +273,7 @@ export class EventConsumer {
           'dlt-original-topic': message.topic,
           'dlt-original-partition': String(message.partition),
           'dlt-original-offset': message.offset,
-          'dlt-consumer-group': this.o.groupId,
+          'dlt-consumer-group': this.group,
           'dlt-error': `${error.name}: ${error.message}`.slice(0, 4000),
           'dlt-attempts': String(attempts),
           'dlt-failed-at': new Date().toISOString(),
