@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
 import { NotFoundError, ValidationError } from '@openretail/contracts';
-import { readableEntries } from '@openretail/persistence';
+import { readVisibleHistory } from '@openretail/persistence';
 import { CorporateCustomer } from '../corporate/corporate-customer.entity';
 import { Customer } from '../profiles/customer.entity';
 import { REFERENCE_DATA, type ReferenceDataProvider } from '../reference-data/customer-reference-data';
@@ -23,8 +23,6 @@ export interface HistoryQuery {
 }
 
 const KINDS = ['individual', 'corporate'];
-/** How many windows of entries one call reads at most while it fills a filtered page. */
-const MAX_WINDOWS = 20;
 
 /** The history of individual and corporate customers, read with a cursor (entries after id N). */
 @Injectable()
@@ -75,27 +73,24 @@ export class CustomerHistoryService {
       (!query.customerKind || e.customerKind === query.customerKind) &&
       (!query.from || e.at >= query.from) &&
       (!query.to || e.at < query.to);
-    // Gaps are judged on the ids of every site and kind (another site's entries are no gap), then
-    // the caller's entries are picked. Windows are read until the page is full, the readable run
-    // ends (a gap still filling, or the end) or MAX_WINDOWS were read; lastId moves past what the
-    // caller may not see.
-    const visible: number[] = [];
-    let lastId = query.afterId;
-    for (let w = 0; w < MAX_WINDOWS && visible.length < limit; w++) {
-      const wanted = limit - visible.length;
+    // Gaps are judged on the ids of every site and kind (see readVisibleHistory); the scan reads only
+    // what the judgement needs, then the page's entries are loaded whole.
+    const page = await readVisibleHistory({
+      afterId: query.afterId,
+      limit,
       // Its own entity manager: the second read must not be served these partly loaded entries.
-      const rows = await this.orm.em
-        .fork()
-        .find(
-          CustomerHistoryEntry,
-          { id: { $gt: lastId } },
-          { fields: ['id', 'at', 'site', 'customerKind'], orderBy: { id: 'asc' }, limit: wanted },
-        );
-      const readable = readableEntries(rows, lastId, new Date());
-      visible.push(...readable.filter(isVisible).map((e) => e.id));
-      lastId = readable.at(-1)?.id ?? lastId;
-      if (readable.length < rows.length || rows.length < wanted) break;
-    }
+      scan: (afterId, wanted) =>
+        this.orm.em
+          .fork()
+          .find(
+            CustomerHistoryEntry,
+            { id: { $gt: afterId } },
+            { fields: ['id', 'at', 'site', 'customerKind'], orderBy: { id: 'asc' }, limit: wanted },
+          ),
+      isVisible: (e) => isVisible(e),
+    });
+    const visible = page.entries.map((e) => e.id);
+    const lastId = page.lastId;
     const entries =
       visible.length > 0
         ? await em.find(CustomerHistoryEntry, { id: { $in: visible } }, { orderBy: { id: 'asc' } })
