@@ -10,6 +10,7 @@ import { CompatController, renamingFields } from '../wire/compat-controller';
 import { formatCrmDateTime } from '../wire/dates';
 import { CompatError, describeFailure, type CrmErrors } from '../wire/errors';
 import { dateRange, filterParams, refuseUnknownFilters } from '../wire/filters';
+import { fixExternalIds } from '../wire/fix-external-ids';
 import {
   bodyParams,
   byParam,
@@ -250,29 +251,18 @@ export class CrmCustomersController {
   @HttpCode(200)
   @RequirePermission('customers:write')
   async fixExternalIds(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const pairs = jsonListParam(bodyParams(body), 'customers');
-    if (pairs.length === 0)
-      throw CompatError.parameter('customers', 'must hold at least one pair of id and externalId');
-    const errors: CrmErrors = {};
-    for (const [i, pair] of pairs.entries()) {
-      try {
-        const p = isObject(pair) ? pair : {};
-        const id = numericId(p.id as string | number, `customers[${i}].id`);
-        const externalId = text(p.externalId);
-        if (!externalId) throw CompatError.parameter(`customers[${i}].externalId`, 'is required');
-        await this.customers.call('UpdateCustomer', {
+    return fixExternalIds(
+      body,
+      'customers',
+      (id, externalId) =>
+        this.customers.call('UpdateCustomer', {
           caller: callerOf(principal),
           key: { numericId: id },
           customer: { externalId },
           updateMask: { paths: ['externalId'] },
-        });
-      } catch (e) {
-        errors[String(i)] = describeFailure(e, crmCustomerFieldName);
-      }
-    }
-    if (Object.keys(errors).length > 0)
-      throw new CompatError(400, 'External ids are fixed with errors', errors);
-    return { success: true };
+        }),
+      crmCustomerFieldName,
+    );
   }
 
   /**

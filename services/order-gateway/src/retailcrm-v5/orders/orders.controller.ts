@@ -11,7 +11,9 @@ import { CompatController, renamingFields } from '../wire/compat-controller';
 import { formatCrmDateTime, parseCrmDateTime } from '../wire/dates';
 import { CompatError, describeFailure, type CrmErrors } from '../wire/errors';
 import { filterParams, refuseUnknownFilters } from '../wire/filters';
+import { fixExternalIds } from '../wire/fix-external-ids';
 import {
+  bodyParams,
   byParam,
   jsonListParam,
   jsonObjectParam,
@@ -39,7 +41,6 @@ import {
 
 const fromProto = (o: ordersV1.Order__Output) => ordersV1.orderFromProto(o);
 const HISTORY_FILTERS = new Set(['sinceId', 'startDate', 'endDate']);
-const asParams = (body: unknown): Params => (body && typeof body === 'object' ? (body as Params) : {});
 /** A batch of RetailCRM's upload holds at most this many orders. */
 const UPLOAD_LIMIT = 50;
 /** The history fields of a combine, whose value is the id of the other order. */
@@ -208,7 +209,7 @@ export class CrmOrdersController {
   @HttpCode(200)
   @RequirePermission('orders:write', 'orders:status')
   async combine(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const ref = await this.reference.get();
     const site = () => resolveSite(principal, stringParam(params, 'site'), ref.data);
     const key = orderKeyOf(jsonObjectParam(params, 'order'), 'order', site);
@@ -231,7 +232,7 @@ export class CrmOrdersController {
   @HttpCode(201)
   @RequirePermission('orders:write')
   async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const input = jsonObjectParam(params, 'order');
     const ref = await this.reference.get();
     const order = await this.createOne(input, stringParam(params, 'site'), principal, ref);
@@ -247,7 +248,7 @@ export class CrmOrdersController {
   @HttpCode(201)
   @RequirePermission('orders:write')
   async upload(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const list = jsonListParam(params, 'orders');
     if (list.length === 0) throw CompatError.parameter('orders', 'must hold at least one order');
     if (list.length > UPLOAD_LIMIT)
@@ -289,30 +290,18 @@ export class CrmOrdersController {
   @HttpCode(200)
   @RequirePermission('orders:write')
   async fixExternalIds(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const pairs = jsonListParam(asParams(body), 'orders');
-    if (pairs.length === 0)
-      throw CompatError.parameter('orders', 'must hold at least one pair of id and externalId');
-    const errors: CrmErrors = {};
-    for (const [i, pair] of pairs.entries()) {
-      try {
-        const p = (pair ?? {}) as CrmObject;
-        const id = numericId(p.id as string | number, `orders[${i}].id`);
-        const externalId =
-          typeof p.externalId === 'string' || typeof p.externalId === 'number' ? String(p.externalId) : '';
-        if (!externalId) throw CompatError.parameter(`orders[${i}].externalId`, 'is required');
-        await this.orders.call('UpdateOrder', {
+    return fixExternalIds(
+      body,
+      'orders',
+      (id, externalId) =>
+        this.orders.call('UpdateOrder', {
           caller: callerOf(principal),
           key: { numericId: id },
           order: { externalId },
           updateMask: { paths: ['externalId'] },
-        });
-      } catch (e) {
-        errors[String(i)] = describeFailure(e, crmFieldName);
-      }
-    }
-    if (Object.keys(errors).length > 0)
-      throw new CompatError(400, 'External ids are fixed with errors', errors);
-    return { success: true };
+        }),
+      crmFieldName,
+    );
   }
 
   /** POST /api/v5/orders/payments/create: payment=<json> naming its order ({id} or {externalId}), site. */
@@ -320,7 +309,7 @@ export class CrmOrdersController {
   @HttpCode(201)
   @RequirePermission('orders:payments')
   async createPayment(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const payment = jsonObjectParam(params, 'payment');
     const ref = await this.reference.get();
     const key = orderKeyOf((payment.order ?? {}) as CrmObject, 'payment.order', () =>
@@ -355,7 +344,7 @@ export class CrmOrdersController {
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
   ) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const by = byParam(params);
     const input = jsonObjectParam(params, 'payment');
     const ref = await this.reference.get();
@@ -387,7 +376,7 @@ export class CrmOrdersController {
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
   ) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     // RetailCRM deletes a payment by its id; `by` is taken as in an edit when it is given.
     const by = params.by === undefined ? 'id' : byParam(params);
     const ref = await this.reference.get();
@@ -419,7 +408,7 @@ export class CrmOrdersController {
   @HttpCode(200)
   @RequirePermission('orders:write')
   async edit(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
-    const params = asParams(body);
+    const params = bodyParams(body);
     const input = jsonObjectParam(params, 'order');
     const ref = await this.reference.get();
     const ctx = contextOf(ref);
