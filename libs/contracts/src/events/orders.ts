@@ -39,6 +39,11 @@ export const orderSummarySchema = z.object({
    * "bought product" segments match. Absent in events published before it was added.
    */
   offerExternalIds: z.array(z.string()).optional(),
+  /**
+   * The categories of the order's lines, each once, in line order: what "bought category" segments
+   * match. Absent in events published before it was added.
+   */
+  productCategories: z.array(z.string()).optional(),
   /** Goes up by one with every change: consumers keep the highest they have seen. */
   version: z.number().int().positive(),
   createdAt: z.string().datetime(),

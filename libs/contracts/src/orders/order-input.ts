@@ -46,10 +46,28 @@ export const contragentInputSchema = z
     }
   });
 
+/** How many categories one line may name: a product's own and its ancestors fit with room to spare. */
+const ITEM_CATEGORIES_MAX = 20;
+
 export const itemInputSchema = z.strictObject({
   /** A line's id, to edit an existing line; omitted for a new one. */
   id: z.string().max(64).optional(),
   offerExternalId: text(100).optional(),
+  /**
+   * The codes (or external ids) of the product's categories in the shop's catalogue: there is no
+   * catalogue here, so the line carries them for "bought category" segments. Repeats count once.
+   */
+  categories: z
+    .array(
+      z
+        .string({ error: 'must be a string' })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(100, 'must be at most 100 characters'),
+      { error: 'must be a list of category codes' },
+    )
+    .max(ITEM_CATEGORIES_MAX, `at most ${ITEM_CATEGORIES_MAX} categories`)
+    .optional(),
   name: z
     .string({ error: 'is required' })
     .trim()

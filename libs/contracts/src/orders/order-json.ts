@@ -60,6 +60,8 @@ export interface OrderJson {
 export interface OrderItemJson {
   id?: string;
   offerExternalId?: string;
+  /** The product's category codes, each once, in the order given; absent when none. */
+  categories?: string[];
   name?: string;
   quantity?: number;
   unitPrice?: Money;

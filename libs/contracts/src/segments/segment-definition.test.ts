@@ -33,8 +33,10 @@ test('a segment: code, name, optional site, a filter that defaults to every cust
       averageCheck: { currency: 'RUB', min: 5000_00 },
       lastOrder: { from: '2026-01-01', to: '2026-12-31', withinDays: 90, notWithinDays: 7 },
       boughtProducts: ['rx-v6a'],
+      boughtCategories: ['turntables', ' turntables '],
     },
   });
+  assert.deepEqual(full.filter.boughtCategories, ['turntables'], 'trimmed, repeated once');
   assert.deepEqual(full.filter.tags, { any: ['vinyl'], none: ['blacklist'] }, 'repeated tags once');
   assert.deepEqual(timeDependentDays(full.filter), [90, 7]);
   assert.deepEqual(timeDependentDays({ lastOrder: { from: '2026-01-01' } }), []);
@@ -55,6 +57,7 @@ test('every bad field is named, with the reason', () => {
         averageCheck: { currency: 'RUB' },
         lastOrder: { from: '2026-02-30', withinDays: 0 },
         boughtProducts: [],
+        boughtCategories: ['audio', ''],
         color: 'red',
       },
     }),
@@ -75,6 +78,7 @@ test('every bad field is named, with the reason', () => {
       'filter.lastOrder.from': 'is not a calendar date',
       'filter.lastOrder.withinDays': 'must be at least 1',
       'filter.boughtProducts': 'must name at least one product',
+      'filter.boughtCategories[1]': 'must not be empty',
       'filter.color': 'is not a known field',
     },
   );
@@ -101,5 +105,8 @@ test('an edit names the name, the filter or both; code and site never change', (
   });
   assert.deepEqual(violations(segmentUpdateSchema, { site: 'pult', name: 'x' }), {
     site: 'is not a known field',
+  });
+  assert.deepEqual(violations(segmentUpdateSchema, { filter: { boughtCategories: [] } }), {
+    'filter.boughtCategories': 'must name at least one category',
   });
 });

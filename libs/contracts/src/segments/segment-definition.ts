@@ -12,7 +12,7 @@ import { codeSchema } from '../orders/order-input';
 
 const LIST_MAX = 100;
 
-const refList = (what: string) =>
+const refList = (what: string, one = what.replace(/s$/, '')) =>
   z
     .array(
       z
@@ -22,7 +22,7 @@ const refList = (what: string) =>
         .max(100, 'must be at most 100 characters'),
       { error: `must be a list of ${what}` },
     )
-    .min(1, `must name at least one ${what.replace(/s$/, '')}`)
+    .min(1, `must name at least one ${one}`)
     .max(LIST_MAX, `must name at most ${LIST_MAX} ${what}`)
     .transform((list) => [...new Set(list)]);
 
@@ -118,6 +118,8 @@ export const segmentFilterSchema = z.strictObject({
     .optional(),
   /** Bought any of these offers (the order lines' offerExternalId) in an order that was not cancelled. */
   boughtProducts: refList('products').optional(),
+  /** Bought a product of any of these categories (the order lines' categories), likewise. */
+  boughtCategories: refList('categories', 'category').optional(),
 });
 export type SegmentFilter = z.output<typeof segmentFilterSchema>;
 
