@@ -15,6 +15,7 @@ export { injectTraceHeaders, extractTraceContext } from './trace-context';
 export { OutboxMessage } from './outbox/outbox-message.entity';
 export {
   eventsCommitted,
+  eventsRecordedIn,
   outboxInsert,
   recordEvent,
   recordEvents,

@@ -29,11 +29,8 @@ export interface OutboxEvent {
  * outside the domain change's transaction could be published for a change that never happened.
  */
 export async function recordEvents(em: EntityManager, events: OutboxEvent[]): Promise<void> {
-  if (!em.isInTransaction()) {
-    throw new Error('outbox events must be recorded inside the transaction of the change they describe');
-  }
+  eventsRecordedIn(em);
   for (const values of outboxValues(events)) em.persist(Object.assign(new OutboxMessage(), values));
-  transactionsWithEvents.add(em);
 }
 
 /** The outbox rows of events, checked against their definitions, with the current trace context. */
@@ -85,6 +82,17 @@ export function outboxInsert(events: OutboxEvent[]): {
 }
 
 const relays = new WeakMap<MikroORM, { wake(): void }>();
+
+/**
+ * Events were written with outboxInsert inside `em`'s transaction (a set-based write in a consumer's
+ * batch): the relay is woken when that transaction commits, as for recordEvents.
+ */
+export function eventsRecordedIn(em: EntityManager): void {
+  if (!em.isInTransaction()) {
+    throw new Error('outbox events must be recorded inside the transaction of the change they describe');
+  }
+  transactionsWithEvents.add(em);
+}
 
 /** Events were committed outside an entity manager transaction (see outboxInsert): publish them now. */
 export function eventsCommitted(orm: MikroORM): void {
