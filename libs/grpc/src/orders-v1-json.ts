@@ -65,6 +65,8 @@ export function orderFromProto(o: Order__Output, field = 'order'): OrderJson {
       compact({
         id: str(item.id),
         offerExternalId: str(item.offerExternalId),
+        // repeated has no absence: an empty list is none, as the JSON leaves it out.
+        categories: item.categories.length > 0 ? item.categories : undefined,
         name: item.name,
         quantity: item.quantity,
         unitPrice: money(item.unitPrice, `${field}.items[${i}].unitPrice`),

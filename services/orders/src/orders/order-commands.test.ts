@@ -172,6 +172,26 @@ test('edit: the mask decides what changes; items keep their ids; history lists e
   );
 });
 
+test('edit: the categories of a line change like its other fields, one history entry for the list', () => {
+  const before = order();
+  const line = { ...before.items[0], categories: ['receivers', 'hi-fi', 'receivers'] };
+  const set = planOrThrow(before, { kind: 'edit', order: { items: [line] }, mask: ['items'] }, ctx());
+  assert.deepEqual(set.after.items[0].categories, ['receivers', 'hi-fi'], 'each once, in order');
+  assert.deepEqual(set.history, [
+    { field: 'items[i-1].categories', oldValue: null, newValue: ['receivers', 'hi-fi'] },
+  ]);
+  const cleared = planOrThrow(
+    set.after,
+    { kind: 'edit', order: { items: [{ ...line, categories: [] }] }, mask: ['items'] },
+    ctx(),
+  );
+  assert.equal('categories' in cleared.after.items[0], false, 'an empty list is none');
+  assert.deepEqual(
+    cleared.history.map((h) => [h.field, h.newValue]),
+    [['items[i-1].categories', null]],
+  );
+});
+
 test('edit: status, payments and unknown paths cannot be named; unknown line ids are refused', () => {
   const found = problems(order(), {
     kind: 'edit',
@@ -313,6 +333,18 @@ test('events: order.created carries the summary later events carry, with the off
   assert.equal(summary.version, 1);
   assert.equal(summary.statusGroupKind, 'new');
   assert.deepEqual(summary.offerExternalIds, ['rx-v6a']);
+  assert.deepEqual(summary.productCategories, [], 'no line names a category');
+});
+
+test('events: the summary lists the categories of the lines once each, in line order', () => {
+  const lines = [
+    { categories: ['receivers', 'hi-fi'], name: 'Ресивер', quantity: 1, unitPrice: rub(1_000_000) },
+    { name: 'Кабель', quantity: 2, unitPrice: rub(10_000) },
+    { categories: ['cables', 'hi-fi'], name: 'Кабель HDMI', quantity: 1, unitPrice: rub(20_000) },
+  ];
+  const plan = planOrThrow(undefined, { kind: 'create', order: newOrder({ items: lines }) }, ctx(), identity);
+  const summary = orderSummary(pult, plan.after, orderTotals(pult, plan.after), 1);
+  assert.deepEqual(summary.productCategories, ['receivers', 'hi-fi', 'cables']);
 });
 
 test('events: status change into the cancel group also says cancelled; a new manager says assigned', () => {

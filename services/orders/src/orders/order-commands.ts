@@ -416,6 +416,7 @@ function fromInput(
     return {
       id: item.id ?? ctx.newId(),
       ...(item.offerExternalId ? { offerExternalId: item.offerExternalId } : {}),
+      ...(item.categories?.length ? { categories: [...new Set(item.categories)] } : {}),
       name: item.name,
       quantity: item.quantity,
       unitPrice: item.unitPrice,

@@ -46,6 +46,7 @@ export function orderSummary(
     offerExternalIds: [
       ...new Set(order.items.flatMap((i) => (i.offerExternalId ? [i.offerExternalId] : []))),
     ],
+    productCategories: [...new Set(order.items.flatMap((i) => i.categories ?? []))],
     version,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),

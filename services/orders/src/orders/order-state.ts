@@ -48,6 +48,8 @@ export interface OrderState {
 export interface OrderItemState {
   id: string;
   offerExternalId?: string;
+  /** The product's category codes, each once; absent when none were given. */
+  categories?: string[];
   name: string;
   quantity: number;
   unitPrice: Money;
