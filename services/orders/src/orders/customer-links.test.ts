@@ -113,6 +113,46 @@ describe('orders follow the customer links of the customers service', () => {
     );
   });
 
+  test("a batch's links apply together, an order's links in order", async () => {
+    const [a, b] = [await orders.create(newOrder(), manager), await orders.create(newOrder(), manager)];
+    const [first, survivor, other] = [newId(), newId(), newId()];
+    const changed = await orm.em.fork().transactional((em) =>
+      orders.linkCustomers(em, [
+        { orderId: a.order.id, customerId: first },
+        { orderId: b.order.id, customerId: other },
+        { orderId: a.order.id, customerId: survivor, expected: first },
+        // Stale: a no longer points at `first` once the link before it applied.
+        { orderId: a.order.id, customerId: newId(), expected: first },
+      ]),
+    );
+    assert.equal(changed, 3);
+    const viewA = await orders.get({ id: a.order.id }, manager);
+    assert.equal(viewA.order.customer.customerId, survivor);
+    assert.equal(viewA.version, 3);
+    assert.equal((await orders.get({ id: b.order.id }, manager)).order.customer.customerId, other);
+    const history = await orders.history({ afterId: 0, orderId: a.order.id }, manager);
+    assert.deepEqual(
+      history.entries
+        .filter((e) => e.field !== 'created')
+        .map((e) => [e.oldValue, e.newValue, e.orderVersion]),
+      [
+        [null, first, 2],
+        [first, survivor, 3],
+      ],
+    );
+    const events = await sql<{ envelope: { payload: { order: { customerId: string; version: number } } } }>(
+      `select envelope from outbox_message where event_type = 'order.updated' and message_key = ? order by id`,
+      [a.order.id],
+    );
+    assert.deepEqual(
+      events.map((e) => [e.envelope.payload.order.customerId, e.envelope.payload.order.version]),
+      [
+        [first, 2],
+        [survivor, 3],
+      ],
+    );
+  });
+
   test('a link is not applied over a change made in between', async () => {
     const order = await orders.create(newOrder(), manager);
     const chosen = newId();

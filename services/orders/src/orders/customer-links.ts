@@ -26,7 +26,9 @@ export function customerLinksConsumer(orders: OrdersService): ConsumerSpec {
     handlers: {
       [CustomerOrderLinkedV1.type]: async (event, em) => {
         const link = event.payload as CustomerOrderLinkedPayload;
-        await orders.linkCustomer(em, link.orderId, link.customerId, link.previousCustomerId);
+        await orders.linkCustomers(em, [
+          { orderId: link.orderId, customerId: link.customerId, expected: link.previousCustomerId },
+        ]);
       },
       [CustomerMergedV1.type]: async (event, em) => {
         const merge = event.payload as CustomerMergedPayload;

@@ -10,7 +10,14 @@ import {
   type Money,
   type OrderJson,
 } from '@openretail/contracts';
-import { eventsCommitted, injectTraceHeaders, outboxInsert, recordEvents } from '@openretail/messaging';
+import {
+  eventsCommitted,
+  eventsRecordedIn,
+  injectTraceHeaders,
+  outboxInsert,
+  recordEvents,
+  type OutboxEvent,
+} from '@openretail/messaging';
 import { GroupCommit, readVisibleHistory } from '@openretail/persistence';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
@@ -242,22 +249,20 @@ export class OrdersService {
   }
 
   /**
-   * Points an order at the customer profile the customers service decided on (identity resolution,
-   * a merge or its undo), in the caller's transaction: a change of its own, outside the command
-   * pipeline (no validation rule or status matrix is about it), recorded like any other with its
-   * history entry (source system) and order.updated. Only while the order still points at
-   * `expected` (undefined: at no customer), so that a change made in between (a manager's) is kept.
-   * Answers whether the order changed.
+   * Points orders at the customer profiles the customers service decided on (identity resolution, a
+   * merge or its undo), in the caller's transaction: changes of their own, outside the command
+   * pipeline (no validation rule or status matrix is about them), recorded like any other with a
+   * history entry (source system) and order.updated. Each link applies only while its order still
+   * points at `expected` (undefined: at no customer), so that a change made in between (a
+   * manager's) is kept; links of one order apply in the order given. A consumer's whole batch is one
+   * read and one write. Answers how many links changed an order.
    */
-  async linkCustomer(
-    em: EntityManager,
-    orderId: string,
-    customerId: string,
-    expected: string | undefined,
-  ): Promise<boolean> {
-    const row = await em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!row || (row.customerId ?? undefined) !== expected) return false;
-    return this.relinkCustomer(em, row, customerId);
+  async linkCustomers(em: EntityManager, links: readonly CustomerLink[]): Promise<number> {
+    if (links.length === 0) return 0;
+    const rows = await this.lockForRelink(em, `id = any(${JSON_ARRAY}::uuid[])`, [
+      JSON.stringify([...new Set(links.map((l) => l.orderId))]),
+    ]);
+    return this.relink(em, rows, links);
   }
 
   /**
@@ -270,34 +275,94 @@ export class OrdersService {
     survivorId: string,
     skip: readonly string[],
   ): Promise<number> {
-    const rows = await em.find(
-      Order,
-      { customerId: { $in: [...mergedIds] }, ...(skip.length ? { id: { $nin: [...skip] } } : {}) },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    const rows = await this.lockForRelink(
+      em,
+      `customer_id = any(${JSON_ARRAY}) and not id = any(${JSON_ARRAY}::uuid[])`,
+      [JSON.stringify(mergedIds), JSON.stringify(skip)],
     );
-    let changed = 0;
-    for (const row of rows) if (await this.relinkCustomer(em, row, survivorId)) changed++;
-    return changed;
+    return this.relink(
+      em,
+      rows,
+      [...rows].map(([orderId, { current }]) => ({
+        orderId,
+        customerId: survivorId,
+        expected: current.customer.customerId,
+      })),
+    );
   }
 
-  private async relinkCustomer(em: EntityManager, row: Order, customerId: string): Promise<boolean> {
-    const before = fromDocument(row.document as OrderDocument);
-    const previous = before.customer.customerId;
-    if (previous === customerId) return false;
-    const after: OrderState = {
-      ...before,
-      customer: { ...before.customer, customerId },
-      updatedAt: new Date(),
-    };
-    const plan: PlannedChange = {
-      command: { kind: 'edit', order: {}, mask: ['customer.customerId'] },
-      before,
-      after,
-      noop: false,
-      history: [{ field: 'customer.customerId', oldValue: previous ?? null, newValue: customerId }],
-    };
-    await this.store(em, await this.referenceData.get(), plan, SYSTEM_CALLER, row);
-    return true;
+  /** The orders of a relink, locked in id order (two batches cannot deadlock), with their current state. */
+  private async lockForRelink(
+    em: EntityManager,
+    where: string,
+    params: unknown[],
+  ): Promise<Map<string, RelinkedOrder>> {
+    const rows = await em.execute<{ id: string; version: string; document: OrderDocument }[]>(
+      `select id, version, document from orders where ${where} order by id for update`,
+      params,
+    );
+    return new Map(
+      rows.map((row) => {
+        const state = fromDocument(row.document);
+        return [row.id, { version: Number(row.version), current: state }];
+      }),
+    );
+  }
+
+  /**
+   * Applies the links to the locked orders in memory, in order (an order changed twice
+   * gets both entries and events, and its last state), then writes every order, history entry and
+   * event in one statement. The status does not change, so deadlines stay as they are.
+   */
+  private async relink(
+    em: EntityManager,
+    orders: Map<string, RelinkedOrder>,
+    links: readonly CustomerLink[],
+  ): Promise<number> {
+    const ref = await this.referenceData.get();
+    const history: Record<string, unknown>[] = [];
+    const events: OutboxEvent[] = [];
+    const changed = new Map<string, { after: OrderState; view: OrderView }>();
+    for (const { orderId, customerId, expected } of links) {
+      const order = orders.get(orderId);
+      if (!order) continue;
+      const before = order.current;
+      const previous = before.customer.customerId;
+      if (previous !== expected || previous === customerId) continue;
+      const after: OrderState = { ...before, customer: { ...before.customer, customerId }, updatedAt: new Date() };
+      const plan: PlannedChange = {
+        command: { kind: 'edit', order: {}, mask: ['customer.customerId'] },
+        before,
+        after,
+        noop: false,
+        history: [{ field: 'customer.customerId', oldValue: previous ?? null, newValue: customerId }],
+      };
+      order.version++;
+      order.current = after;
+      const view = viewOf(ref, after, order.version);
+      for (const change of plan.history)
+        history.push(snakeCase(historyRow(after, change, SYSTEM_CALLER, order.version)));
+      const summary = orderSummary(ref, after, view.totals, order.version);
+      events.push(...eventsOf(plan, ref, summary, SYSTEM_CALLER, after.updatedAt));
+      changed.set(orderId, { after, view });
+    }
+    if (changed.size === 0) return 0;
+    const rows = [...changed.entries()].map(([id, { after, view }]) => ({
+      id,
+      ...snakeCase(orderColumns(ref, after, view)),
+    }));
+    const columns = Object.keys(rows[0]).filter((c) => c !== 'id');
+    const outbox = outboxInsert(events);
+    await em.execute(
+      `with u as (
+         update orders o set (${columns.join(', ')}) = (${columns.map((c) => `r.${c}`).join(', ')})
+         from jsonb_populate_recordset(null::orders, ?::jsonb) r where o.id = r.id
+       ), h as (${HISTORY_INSERT})
+       ${outbox.sql}`,
+      [JSON.stringify(rows), JSON.stringify(history), outbox.param],
+    );
+    eventsRecordedIn(em);
+    return history.length;
   }
 
   /**
@@ -631,11 +696,7 @@ export class OrdersService {
          insert into orders (${columns}) select ${columns} from jsonb_populate_recordset(null::orders, ?::jsonb)
          on conflict do nothing returning id
        ), h as (
-         insert into order_history (order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at)
-         select order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at
-         from jsonb_to_recordset(?::jsonb) as r(order_id uuid, site text, field text, old_value jsonb,
-           new_value jsonb, user_id text, source text, api_key_id text, order_version bigint, at timestamptz)
-         where r.order_id in (select id from o)
+         ${HISTORY_INSERT} where r.order_id in (select id from o)
        ), x as (${outbox.sql} where e.message_key in (select id::text from o)
        ), d as (${deadlines.sql} where p.order_id in (select id from o))
        select id from o`,
@@ -848,6 +909,31 @@ function historyRow(after: OrderState, change: HistoryChange, caller: Caller, ve
     orderVersion: version,
     at: after.updatedAt,
   } as OrderHistoryEntry;
+}
+
+/**
+ * An INSERT of history entries (historyRow, snake_case) from a JSON parameter, for a data-modifying
+ * CTE. It ends in its FROM clause (alias r), so the caller may add a WHERE.
+ */
+const HISTORY_INSERT = `insert into order_history (order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at)
+  select order_id, site, field, old_value, new_value, user_id, source, api_key_id, order_version, at
+  from jsonb_to_recordset(?::jsonb) as r(order_id uuid, site text, field text, old_value jsonb,
+    new_value jsonb, user_id text, source text, api_key_id text, order_version bigint, at timestamptz)`;
+
+/** A text[] from a JSON parameter: the query builder would spread a JS array into a list. */
+const JSON_ARRAY = 'array(select jsonb_array_elements_text(?::jsonb))';
+
+/** A customer link to apply to an order while it points at `expected`. */
+export interface CustomerLink {
+  orderId: string;
+  customerId: string;
+  expected?: string;
+}
+
+/** An order locked for relinking: its state and version as the changes so far left them. */
+interface RelinkedOrder {
+  version: number;
+  current: OrderState;
 }
 
 /** camelCase keys to the snake_case column names of a raw statement. */
