@@ -174,6 +174,10 @@ function responseSchemas(): Record<string, Schema> {
   const item = object<OrderItemJson>({
     id: string('The line id: give it back to edit this line.'),
     offerExternalId: string(),
+    categories: {
+      ...arrayOf(string()),
+      description: "Codes of the product's categories in the shop's catalogue, each once; absent when none.",
+    },
     name: string(),
     quantity: { type: 'integer', minimum: 1 },
     unitPrice: ref('Money'),

@@ -115,6 +115,27 @@ test('an edit is a merge patch of what it names; one phone changes, the other st
   });
 });
 
+test('an edit of the lines keeps the categories of those it names by id (RetailCRM has none)', () => {
+  const current: OrderJson = {
+    currency: 'RUB',
+    items: [{ id: 'l1', categories: ['cables'], name: 'Кабель', quantity: 1, unitPrice: rub(1000) }],
+  };
+  const edit = editFromCrm(
+    {
+      items: [
+        { id: 'l1', productName: 'Кабель', quantity: 2, initialPrice: 10 },
+        { productName: 'Щётка', initialPrice: 5 },
+      ],
+    },
+    current,
+    'externalId',
+  );
+  assert.deepEqual(edit.patch.items, [
+    { id: 'l1', categories: ['cables'], name: 'Кабель', quantity: 2, unitPrice: rub(1000) },
+    { name: 'Щётка', quantity: 1, unitPrice: rub(500) },
+  ]);
+});
+
 test('a platform order in RetailCRM shape: numeric id, local times, decimals, payments keyed by id', () => {
   const crm = orderToCrm(
     {
@@ -214,6 +235,11 @@ test('history entries in RetailCRM names: codes as {code}, money as decimals, li
   assert.equal(entry('delivery.cost', rub(100), rub(250)).newValue, 2.5);
   const line = entry('items[l1].quantity', 1, 2);
   assert.deepEqual([line.field, line.item], ['order_product.quantity', { id: 'l1' }]);
+  const categories = entry('items[l1].categories', ['cables'], ['cables', 'hdmi']);
+  assert.deepEqual(
+    [categories.field, categories.newValue, categories.item],
+    ['order_product.categories', ['cables', 'hdmi'], { id: 'l1' }],
+  );
   assert.deepEqual(entry('payments[p1]', null, { id: 'p1', numericId: 30 }).payment, { id: 30 });
   assert.deepEqual(
     entry('payments[p2].status', 'not-paid', 'paid').payment,

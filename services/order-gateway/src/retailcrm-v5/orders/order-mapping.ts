@@ -245,9 +245,15 @@ export function editFromCrm(order: CrmObject, current: OrderJson, by: 'id' | 'ex
     customer.customerId = text(order.customer.id) ?? null;
   if (Object.keys(customer).length > 0) patch.customer = customer;
   if (has(order, 'contragent')) patch.contragent = contragentFromCrm(order.contragent) ?? null;
-  if (Array.isArray(order.items))
-    patch.items = order.items.map((item, i) => itemFromCrm(item, i, currency, problems));
-  else if (has(order, 'items')) problems.add('items', 'must be a list');
+  if (Array.isArray(order.items)) {
+    // RetailCRM's lines have no categories: a line it names by id keeps those the platform has.
+    const categories = new Map((current.items ?? []).map((line) => [line.id, line.categories]));
+    patch.items = order.items.map((item, i) => {
+      const line = itemFromCrm(item, i, currency, problems);
+      const kept = line?.id === undefined ? undefined : categories.get(line.id);
+      return kept ? { ...line, categories: kept } : line;
+    });
+  } else if (has(order, 'items')) problems.add('items', 'must be a list');
   if (has(order, 'discountManualAmount')) {
     patch.discount = problems.try(() =>
       toMoney(order.discountManualAmount, currency, 'discountManualAmount'),
