@@ -7,11 +7,17 @@
 //     [--steps 1,8,16,32,64,128] [--duration 10] [--warmup 5] [--pid-dir .run/services]
 //     [--kafka-pid-file .run/kafka/pid] [--orders-db postgres://postgres@127.0.0.1:5432/openretail_orders]
 //     [--pg-admin postgres://postgres@127.0.0.1:5432/postgres] [--pg-databases 'openretail_%']
+//     [--contacts 200000] [--seed N]
 //
 // Each step keeps `concurrency` requests in flight (closed loop) for --duration seconds after one
 // uncounted second of ramp-up; a --warmup before the first step lets JIT, pools and caches settle.
 // Every request has a 10 s timeout, so the script always ends by itself. Only a gateway on this
 // machine may be loaded.
+//
+// The orders' customers are the individual records of the labelled synthetic base
+// (customers-data.mjs, --contacts records of seed --seed, random by default): mostly new customers,
+// about a third of them returning with the noise real contacts have, a few sharing a family phone,
+// so identity resolution downstream does what it does for a shop, not one cached lookup.
 //
 // Keys are rate limited (100 requests/s by default), which would measure the limiter. With
 // --admin-key (a key holding access:admin, e.g. the dev bootstrap key of npm start) the script first
@@ -32,7 +38,8 @@ import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { generateCustomers } from './customers-data.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -48,13 +55,15 @@ const { values } = parseArgs({
     'orders-db': { type: 'string' },
     'pg-admin': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'pg-databases': { type: 'string', default: 'openretail_%' },
+    contacts: { type: 'string', default: '200000' },
+    seed: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   const usage = readFileSync(new URL(import.meta.url), 'utf8')
     .split('\n')
-    .slice(1, 22);
+    .slice(1, 28);
   console.log(usage.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
@@ -104,17 +113,22 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...steps) }
 const run = randomUUID().slice(0, 8);
 let sequence = 0;
 
+const seed = values.seed === undefined ? randomInt(1, 1_000_000) : Number(values.seed);
+const contacts = generateCustomers({ n: positive('--contacts', values.contacts), seed, site: values.site })
+  .filter((rec) => rec.type !== 'legal')
+  .map((rec) => ({
+    ...(rec.firstName ? { firstName: rec.firstName } : {}),
+    ...(rec.lastName ? { lastName: rec.lastName } : {}),
+    ...(rec.phones?.length ? { phones: rec.phones.slice(0, 3) } : {}),
+    ...(rec.emails?.length ? { email: rec.emails[0] } : {}),
+  }));
+
 function body(i) {
   return JSON.stringify({
     site: values.site,
     externalId: `bench-${run}-${i}`,
     currency: 'RUB',
-    customer: {
-      firstName: 'Бенчмарк',
-      lastName: `Покупатель ${i}`,
-      phones: ['+79160000000'],
-      email: `bench${i}@example.com`,
-    },
+    customer: contacts[i % contacts.length],
     items: [
       {
         offerExternalId: 'sku-1',
@@ -317,7 +331,8 @@ const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const watched = watchedProcesses();
 const names = [...watched.keys()];
 console.log(
-  `bench: POST ${target.href}, steps ${steps.join(',')}, ${durationS} s each` +
+  `bench: POST ${target.href}, steps ${steps.join(',')}, ${durationS} s each, ` +
+    `customers from ${contacts.length} contacts of seed ${seed}` +
     (names.length > 1 ? `; CPU of ${names.join(', ')}` : '; no pid files: CPU of the services not shown'),
 );
 
