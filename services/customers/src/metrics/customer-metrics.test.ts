@@ -24,6 +24,7 @@ const fact = (over: Partial<OrderFact> = {}): OrderFact => ({
   cancelled: false,
   orderedAt: at(1),
   offerExternalIds: [],
+  productCategories: [],
   ...over,
 });
 
@@ -175,8 +176,10 @@ test('a summary: cancelled by the kind of its status group, whatever the group i
   );
 });
 
-test('a summary: money, version, dates, customer and offers; offers absent when the event does not say', () => {
-  const s = snapshotOfSummary(summary({ customerId: 'c-1', offerExternalIds: ['rx'] }));
+test('a summary: money, version, dates, customer, offers and categories; absent when the event does not say', () => {
+  const s = snapshotOfSummary(
+    summary({ customerId: 'c-1', offerExternalIds: ['rx'], productCategories: ['receivers'] }),
+  );
   assert.deepEqual(s, {
     orderId: '0195a1b2-0000-7000-8000-0000000000aa',
     site: 'pult',
@@ -189,8 +192,10 @@ test('a summary: money, version, dates, customer and offers; offers absent when 
     cancelled: false,
     orderedAt: new Date('2026-01-05T10:00:00.000Z'),
     offerExternalIds: ['rx'],
+    productCategories: ['receivers'],
   });
   assert.ok(!('offerExternalIds' in snapshotOfSummary(summary())));
+  assert.ok(!('productCategories' in snapshotOfSummary(summary())));
   assert.ok(!('customerId' in snapshotOfSummary(summary())));
 });
 
@@ -229,9 +234,16 @@ test('order.created: its summary when it carries one, else version 1 from the ev
   assert.equal(snapshotOfCreated(withSummary).paidMinor, 400);
 });
 
-test('a fact counts the same unless money, currency, site, cancellation, date or offers change', () => {
-  const base = fact({ offerExternalIds: ['a', 'b'] });
-  assert.ok(sameFact(base, { ...base, offerExternalIds: ['a', 'b'], orderedAt: new Date(base.orderedAt) }));
+test('a fact counts the same unless money, currency, site, cancellation, date, offers or categories change', () => {
+  const base = fact({ offerExternalIds: ['a', 'b'], productCategories: ['k'] });
+  assert.ok(
+    sameFact(base, {
+      ...base,
+      offerExternalIds: ['a', 'b'],
+      productCategories: ['k'],
+      orderedAt: new Date(base.orderedAt),
+    }),
+  );
   for (const change of [
     { totalMinor: base.totalMinor + 1 },
     { paidMinor: 1 },
@@ -241,14 +253,19 @@ test('a fact counts the same unless money, currency, site, cancellation, date or
     { orderedAt: at(2) },
     { offerExternalIds: ['a'] },
     { offerExternalIds: ['b', 'a'] },
+    { productCategories: [] },
+    { productCategories: ['k', 'l'] },
   ]) {
     assert.ok(!sameFact(base, { ...base, ...change }), JSON.stringify(change));
   }
 });
 
-test('the fact of a snapshot keeps the known offers when the event does not name them', () => {
+test('the fact of a snapshot keeps the known offers and categories when the event does not name them', () => {
   const s = snapshotOfSummary(summary());
-  assert.deepEqual(factOfSnapshot(s, ['kept']).offerExternalIds, ['kept']);
-  assert.deepEqual(factOfSnapshot({ ...s, offerExternalIds: [] }, ['kept']).offerExternalIds, []);
-  assert.deepEqual(factOfSnapshot(s).offerExternalIds, []);
+  const known = fact({ offerExternalIds: ['kept'], productCategories: ['kept-k'] });
+  assert.deepEqual(factOfSnapshot(s, known).offerExternalIds, ['kept']);
+  assert.deepEqual(factOfSnapshot(s, known).productCategories, ['kept-k']);
+  const named = factOfSnapshot({ ...s, offerExternalIds: [], productCategories: ['new-k'] }, known);
+  assert.deepEqual([named.offerExternalIds, named.productCategories], [[], ['new-k']]);
+  assert.deepEqual([factOfSnapshot(s).offerExternalIds, factOfSnapshot(s).productCategories], [[], []]);
 });

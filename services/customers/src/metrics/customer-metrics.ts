@@ -13,6 +13,7 @@ export interface OrderFact {
   cancelled: boolean;
   orderedAt: Date;
   offerExternalIds: readonly string[];
+  productCategories: readonly string[];
 }
 
 /** An order as one of its events describes it, after the change. */
@@ -31,6 +32,8 @@ export interface OrderSnapshot {
   orderedAt: Date;
   /** Absent when the event does not say (published before events carried it): the known ones stay. */
   offerExternalIds?: string[];
+  /** Likewise. */
+  productCategories?: string[];
 }
 
 /**
@@ -50,6 +53,7 @@ export function snapshotOfSummary(s: OrderSummary): OrderSnapshot {
     cancelled: (s.statusGroupKind ?? s.statusGroup) === 'cancel',
     orderedAt: new Date(s.createdAt),
     ...(s.offerExternalIds ? { offerExternalIds: s.offerExternalIds } : {}),
+    ...(s.productCategories ? { productCategories: s.productCategories } : {}),
   };
 }
 
@@ -70,8 +74,8 @@ export function snapshotOfCreated(p: OrderCreatedPayload): OrderSnapshot {
   };
 }
 
-/** The fact a snapshot makes; offers it does not name stay those already known. */
-export function factOfSnapshot(s: OrderSnapshot, knownOffers: readonly string[] = []): OrderFact {
+/** The fact a snapshot makes; offers and categories it does not name stay those of the known fact. */
+export function factOfSnapshot(s: OrderSnapshot, known?: OrderFact): OrderFact {
   return {
     orderId: s.orderId,
     site: s.site,
@@ -80,7 +84,8 @@ export function factOfSnapshot(s: OrderSnapshot, knownOffers: readonly string[] 
     paidMinor: s.paidMinor,
     cancelled: s.cancelled,
     orderedAt: s.orderedAt,
-    offerExternalIds: s.offerExternalIds ?? knownOffers,
+    offerExternalIds: s.offerExternalIds ?? known?.offerExternalIds ?? [],
+    productCategories: s.productCategories ?? known?.productCategories ?? [],
   };
 }
 
@@ -97,10 +102,13 @@ export function sameFact(a: OrderFact, b: OrderFact): boolean {
     a.paidMinor === b.paidMinor &&
     a.cancelled === b.cancelled &&
     a.orderedAt.getTime() === b.orderedAt.getTime() &&
-    a.offerExternalIds.length === b.offerExternalIds.length &&
-    a.offerExternalIds.every((o, i) => o === b.offerExternalIds[i])
+    sameList(a.offerExternalIds, b.offerExternalIds) &&
+    sameList(a.productCategories, b.productCategories)
   );
 }
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
 
 export interface CustomerMetrics {
   ordersCount: number;

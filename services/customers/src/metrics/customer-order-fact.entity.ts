@@ -17,6 +17,12 @@ import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core
   expression:
     'create index "customer_order_facts_offers_idx" on "customer_order_facts" using gin ("offer_external_ids")',
 })
+// "Bought category" segments, likewise among the categories.
+@Index({
+  name: 'customer_order_facts_categories_idx',
+  expression:
+    'create index "customer_order_facts_categories_idx" on "customer_order_facts" using gin ("product_categories")',
+})
 export class CustomerOrderFact {
   @PrimaryKey({ type: 'uuid' })
   orderId!: string;
@@ -52,6 +58,10 @@ export class CustomerOrderFact {
   /** The offers of its lines (offerExternalId). */
   @Property({ type: 'text[]' })
   offerExternalIds!: string[];
+
+  /** The categories of its lines, each once. */
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  productCategories!: string[];
 
   @Property({ type: 'timestamptz' })
   updatedAt!: Date;

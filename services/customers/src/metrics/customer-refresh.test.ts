@@ -325,6 +325,41 @@ describe('customer metrics and segments from events, over PostgreSQL', () => {
     assert.ok((await membership(merged)).includes('everyone'));
   });
 
+  test('bought category: the categories an event names are kept with the order and re-evaluate the customer', async () => {
+    await segments.create(
+      { code: 'hi-fi-buyers', name: 'Hi-Fi', filter: { boughtCategories: ['hi-fi'] } },
+      admin,
+    );
+    const [customerId] = await insertCustomers(orm, [{}]);
+    // Other tests' segments share the database: only this one is looked at.
+    const buyer = async () => (await membership(customerId)).includes('hi-fi-buyers');
+    const orderId = newId();
+    const order = (version: number, over: Partial<TestOrder> = {}) =>
+      orderEvent({ orderId, customerId, version, totalMinor: 100_00, categories: ['cables'], ...over });
+    await deliver(order(1));
+    assert.equal(await buyer(), false);
+    // A line edited: same money, a new category; that alone counts.
+    await deliver(order(2, { categories: ['cables', 'hi-fi'] }));
+    assert.equal(await buyer(), true);
+    // An event published before summaries carried categories leaves the known ones.
+    await deliver(order(3, { categories: undefined }));
+    assert.equal(await buyer(), true);
+    await deliver(order(4, { categories: ['hi-fi'], cancelled: true }));
+    assert.equal(await buyer(), false, 'a cancelled order does not count');
+    await deliver(order(5, { categories: [] }));
+    const [fact] = await orm.em
+      .fork()
+      .execute<{ product_categories: string[] }[]>(
+        'select product_categories from customer_order_facts where order_id = ?',
+        [orderId],
+      );
+    assert.deepEqual(fact.product_categories, []);
+    assert.deepEqual(
+      (await membershipEvents(customerId)).filter((e) => e.endsWith('hi-fi-buyers')),
+      ['+hi-fi-buyers', '-hi-fi-buyers'],
+    );
+  });
+
   test('an event that changes nothing that counts leaves the customer alone', async () => {
     await segments.create({ code: 'tag-z', name: 'Z', filter: { tags: { any: ['z'] } } }, admin);
     const [customerId] = await insertCustomers(orm, [{}]);

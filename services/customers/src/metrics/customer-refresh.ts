@@ -21,7 +21,7 @@ import {
 const UUID_LIST = '(select jsonb_array_elements_text(?::jsonb)::uuid)';
 
 const FACT_COLUMNS = `f.order_id, f.site, f.currency, f.total_minor, f.paid_minor, f.cancelled, f.ordered_at,
-  f.offer_external_ids`;
+  f.offer_external_ids, f.product_categories`;
 
 /**
  * Applies an order's snapshot to its fact unless the fact already has this version or a newer one
@@ -32,8 +32,9 @@ export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, no
   const previous = await lockFact(em, s.orderId);
   const rows = await em.execute<{ customer_id: string | null }[]>(
     `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
-       total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ?)
+       total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, product_categories,
+       updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ${TEXT_ARRAY}, ?)
      on conflict (order_id) do update set
        customer_id = coalesce(excluded.customer_id, f.customer_id),
        site = excluded.site,
@@ -45,6 +46,7 @@ export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, no
        cancelled = excluded.cancelled,
        ordered_at = excluded.ordered_at,
        offer_external_ids = case when ? then excluded.offer_external_ids else f.offer_external_ids end,
+       product_categories = case when ? then excluded.product_categories else f.product_categories end,
        updated_at = excluded.updated_at
      where f.order_version < excluded.order_version
      returning f.customer_id`,
@@ -60,15 +62,17 @@ export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, no
       s.cancelled,
       s.orderedAt,
       JSON.stringify(s.offerExternalIds ?? []),
+      JSON.stringify(s.productCategories ?? []),
       now,
       s.offerExternalIds !== undefined,
+      s.productCategories !== undefined,
     ],
   );
   if (rows.length === 0) return;
   const customerId = rows[0].customer_id;
   if (previous && Number(previous.order_version) > 0 && previous.customer_id === customerId) {
     const before = factOf(previous);
-    if (sameFact(before, factOfSnapshot(s, before.offerExternalIds))) return;
+    if (sameFact(before, factOfSnapshot(s, before))) return;
   }
   await refreshCustomers(em, [customerId, previous?.customer_id], now);
 }
@@ -159,6 +163,7 @@ interface FactRow {
   cancelled: boolean;
   ordered_at: Date | string;
   offer_external_ids: string[];
+  product_categories: string[];
 }
 
 const date = (v: Date | string | null) => (v === null ? undefined : new Date(v));
@@ -186,6 +191,7 @@ function factOf(row: FactRow): OrderFact {
     cancelled: row.cancelled,
     orderedAt: new Date(row.ordered_at),
     offerExternalIds: row.offer_external_ids,
+    productCategories: row.product_categories,
   };
 }
 

@@ -27,7 +27,7 @@ const customer = (over: Partial<SegmentSubject> = {}): SegmentSubject => ({
   metrics: metrics(),
   ...over,
 });
-const fact = (offers: string[], cancelled = false): OrderFact => ({
+const fact = (offers: string[], cancelled = false, categories: string[] = []): OrderFact => ({
   orderId: 'o',
   site: 'pult',
   currency: 'RUB',
@@ -36,6 +36,7 @@ const fact = (offers: string[], cancelled = false): OrderFact => ({
   cancelled,
   orderedAt: daysBefore(10),
   offerExternalIds: offers,
+  productCategories: categories,
 });
 /** Filters go through the schema, as they do when a segment is saved. */
 const filter = (f: unknown): SegmentFilter => segmentFilterSchema.parse(f);
@@ -163,6 +164,29 @@ describe('matchesSegment', () => {
     assert.equal(matches({ boughtProducts: ['rx-v6a'] }, customer(), []), false);
   });
 
+  test('bought category: any of the categories, in an order that was not cancelled', () => {
+    const facts = [fact(['rx-v6a'], false, ['receivers', 'hi-fi']), fact(['lp-1'], true, ['vinyl'])];
+    assert.equal(matches({ boughtCategories: ['hi-fi'] }, customer(), facts), true);
+    assert.equal(matches({ boughtCategories: ['tapes', 'receivers'] }, customer(), facts), true);
+    assert.equal(
+      matches({ boughtCategories: ['vinyl'] }, customer(), facts),
+      false,
+      'only in a cancelled order',
+    );
+    assert.equal(
+      matches({ boughtCategories: ['rx-v6a'] }, customer(), facts),
+      false,
+      'an offer is no category',
+    );
+    assert.equal(matches({ boughtProducts: ['hi-fi'] }, customer(), facts), false, 'a category is no offer');
+    assert.equal(matches({ boughtCategories: ['hi-fi'] }, customer(), []), false);
+    assert.equal(
+      matches({ boughtProducts: ['rx-v6a'], boughtCategories: ['vinyl'] }, customer(), facts),
+      false,
+      'both must hold',
+    );
+  });
+
   test('every condition must hold', () => {
     const f = {
       tags: { any: ['vinyl'] },
@@ -173,8 +197,9 @@ describe('matchesSegment', () => {
       averageCheck: { currency: 'RUB', max: 20_000_00 },
       lastOrder: { withinDays: 30 },
       boughtProducts: ['rx-v6a'],
+      boughtCategories: ['receivers'],
     };
-    const facts = [fact(['rx-v6a'])];
+    const facts = [fact(['rx-v6a'], false, ['receivers'])];
     assert.equal(matches(f, customer(), facts), true);
     for (const broken of [
       customer({ tags: [] }),
@@ -187,7 +212,8 @@ describe('matchesSegment', () => {
     ]) {
       assert.equal(matches(f, broken, facts), false);
     }
-    assert.equal(matches(f, customer(), [fact(['other'])]), false);
+    assert.equal(matches(f, customer(), [fact(['other'], false, ['receivers'])]), false);
+    assert.equal(matches(f, customer(), [fact(['rx-v6a'], false, ['other'])]), false);
   });
 });
 

@@ -86,9 +86,18 @@ export function matchesSegment(
     if (atLeast && m.lastOrderAt < atLeast) return false;
     if (before && m.lastOrderAt >= before) return false;
   }
-  if (filter.boughtProducts) {
-    const wanted = new Set(filter.boughtProducts);
-    if (!facts.some((f) => !f.cancelled && f.offerExternalIds.some((o) => wanted.has(o)))) return false;
-  }
+  if (filter.boughtProducts && !bought(facts, filter.boughtProducts, (f) => f.offerExternalIds)) return false;
+  if (filter.boughtCategories && !bought(facts, filter.boughtCategories, (f) => f.productCategories))
+    return false;
   return true;
+}
+
+/** Some order that was not cancelled has any of the wanted values (its offers or its categories). */
+function bought(
+  facts: readonly OrderFact[],
+  wanted: readonly string[],
+  valuesOf: (f: OrderFact) => readonly string[],
+): boolean {
+  const set = new Set(wanted);
+  return facts.some((f) => !f.cancelled && valuesOf(f).some((v) => set.has(v)));
 }

@@ -6,7 +6,7 @@ import { computeMetrics, type OrderFact } from '../metrics/customer-metrics';
 import { customersTestDatabase } from '../test-support/database';
 import { insertCustomers } from '../test-support/segments';
 import { matchesSegment, type SegmentSubject } from './segment-match';
-import { segmentConditionSql } from './segment-sql';
+import { TEXT_ARRAY, segmentConditionSql } from './segment-sql';
 
 const NOW = new Date('2026-03-31T12:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -51,6 +51,7 @@ function generate(count: number): Generated[] {
       cancelled: next() < 0.25,
       orderedAt: new Date(NOW.getTime() - pick(lastOrderOffsets)),
       offerExternalIds: (['p1', 'p2', 'p3'] as const).filter(() => next() < 0.3),
+      productCategories: (['k1', 'k2', 'k3'] as const).filter(() => next() < 0.3),
     }));
     const consent: SegmentSubject['consent'] = {};
     for (const channel of ['email', 'sms', 'messengers'] as const) {
@@ -109,6 +110,9 @@ const FILTERS: unknown[] = [
   { lastOrder: { to: '2026-03-01' } },
   { boughtProducts: ['p1'] },
   { boughtProducts: ['p2', 'p3'] },
+  { boughtCategories: ['k1'] },
+  { boughtCategories: ['k2', 'k3'] },
+  { boughtProducts: ['p1'], boughtCategories: ['k1', 'k2'] },
   {
     tags: { any: ['a'] },
     ordersCount: { min: 1 },
@@ -157,8 +161,8 @@ describe('segment conditions in SQL decide exactly as matchesSegment', () => {
       for (const f of p.own) {
         await em.execute(
           `insert into customer_order_facts (order_id, customer_id, site, order_version, currency, total_minor,
-             paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)
-           values (?, ?, ?, 1, ?, ?, ?, 'new', ?, ?, array(select jsonb_array_elements_text(?::jsonb)), now())`,
+             paid_minor, status_group, cancelled, ordered_at, offer_external_ids, product_categories, updated_at)
+           values (?, ?, ?, 1, ?, ?, ?, 'new', ?, ?, ${TEXT_ARRAY}, ${TEXT_ARRAY}, now())`,
           [
             f.orderId,
             p.id,
@@ -169,6 +173,7 @@ describe('segment conditions in SQL decide exactly as matchesSegment', () => {
             f.cancelled,
             f.orderedAt,
             JSON.stringify(f.offerExternalIds),
+            JSON.stringify(f.productCategories),
           ],
         );
       }

@@ -10,15 +10,15 @@ export interface SqlCondition {
 export const TEXT_ARRAY = 'array(select jsonb_array_elements_text(?::jsonb))';
 
 /**
- * Customer `c` bought any of the offers in the JSON parameter, in an order that was not cancelled:
- * its own or one of a profile merged into it, transitively. Written from the orders' side, so the
- * database evaluates it once per statement: the buyers (a GIN index lookup on the offers), walked
- * up merged_into to their survivors.
+ * Customer `c` bought any of the offers (or categories: the fact's column) in the JSON parameter, in
+ * an order that was not cancelled: its own or one of a profile merged into it, transitively. Written
+ * from the orders' side, so the database evaluates it once per statement: the buyers (a GIN index
+ * lookup on the column), walked up merged_into to their survivors.
  */
-const BOUGHT = `c.id in (
+const bought = (column: 'offer_external_ids' | 'product_categories') => `c.id in (
     with recursive buyer(id) as (
       select f.customer_id from customer_order_facts f
-      where f.offer_external_ids && ${TEXT_ARRAY} and f.order_version > 0 and not f.cancelled
+      where f.${column} && ${TEXT_ARRAY} and f.order_version > 0 and not f.cancelled
         and f.customer_id is not null
       union
       select m.merged_into from buyer join customers m on m.id = buyer.id where m.merged_into is not null
@@ -64,8 +64,7 @@ export function segmentConditionSql(filter: SegmentFilter, now: Date): SqlCondit
     if (atLeast) add('c.last_order_at >= ?', atLeast);
     if (before) add('c.last_order_at < ?', before);
   }
-  if (filter.boughtProducts) {
-    add(BOUGHT, JSON.stringify(filter.boughtProducts));
-  }
+  if (filter.boughtProducts) add(bought('offer_external_ids'), JSON.stringify(filter.boughtProducts));
+  if (filter.boughtCategories) add(bought('product_categories'), JSON.stringify(filter.boughtCategories));
   return { sql: parts.map((p) => `(${p})`).join(' and '), params };
 }

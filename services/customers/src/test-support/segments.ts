@@ -85,6 +85,7 @@ export interface TestOrder {
   cancelled?: boolean;
   createdAt?: string;
   offers?: string[];
+  categories?: string[];
 }
 
 export function orderSummary(o: TestOrder): OrderSummary {
@@ -101,6 +102,7 @@ export function orderSummary(o: TestOrder): OrderSummary {
     total: { amountMinor: o.totalMinor, currency },
     paid: { amountMinor: o.paidMinor ?? 0, currency },
     ...(o.offers ? { offerExternalIds: o.offers } : {}),
+    ...(o.categories ? { productCategories: o.categories } : {}),
     version: o.version,
     createdAt: o.createdAt ?? '2026-03-01T10:00:00.000Z',
     updatedAt: o.createdAt ?? '2026-03-01T10:00:00.000Z',
