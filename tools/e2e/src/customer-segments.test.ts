@@ -188,6 +188,83 @@ describe('customer segments from order events, over Kafka', () => {
     );
   });
 
+  test("bought category: a line's categories put the buyer in; editing them away takes it out", async () => {
+    const boris = await call<Customer>('POST', '/v1/customers', {
+      site: 'pult',
+      firstName: 'Борис',
+      phones: ['+79161230001'],
+    });
+    assert.equal(boris.status, 201, JSON.stringify(boris.body));
+    const customerId = boris.body.id;
+    const segment = await call<Segment>('POST', '/v1/segments', {
+      code: 'turntable-buyers',
+      name: 'Купили проигрыватель',
+      site: 'pult',
+      filter: { boughtCategories: ['turntables'] },
+    });
+    assert.equal(segment.status, 201, JSON.stringify(segment.body));
+
+    interface Line {
+      id: string;
+      categories?: string[];
+      name: string;
+      quantity: number;
+      unitPrice: Money;
+    }
+    const created = await call<{ id: string; items: Line[] }>('POST', '/v1/orders', {
+      site: 'pult',
+      currency: 'RUB',
+      customer: { customerId, firstName: 'Борис', phones: ['+79161230001'] },
+      items: [
+        {
+          offerExternalId: 'lp-120',
+          categories: ['turntables', 'vinyl'],
+          name: 'Проигрыватель',
+          quantity: 1,
+          unitPrice: { amountMinor: 34_990_00, currency: 'RUB' },
+        },
+        { name: 'Кабель', quantity: 1, unitPrice: { amountMinor: 990_00, currency: 'RUB' } },
+      ],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const [player, cable] = created.body.items;
+    assert.deepEqual([player.categories, cable.categories], [['turntables', 'vinyl'], undefined]);
+    const read = await call<{ items: Line[] }>('GET', `/v1/orders/${created.body.id}`);
+    assert.deepEqual(read.body.items[0].categories, ['turntables', 'vinyl']);
+    await waitFor(() => changesOf(customerId).includes('+turntable-buyers:customer-changed'), {
+      message: 'segment.entered published',
+      timeoutMs: 20_000,
+    });
+
+    const line = ({ id, name, quantity, unitPrice }: Line) => ({ id, name, quantity, unitPrice });
+    const edited = await call<{ items: Line[] }>('PATCH', `/v1/orders/${created.body.id}`, {
+      items: [
+        { ...line(player), categories: ['vinyl'] },
+        { ...line(cable), categories: ['cables'] },
+      ],
+    });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    assert.deepEqual(
+      edited.body.items.map((i) => i.categories),
+      [['vinyl'], ['cables']],
+    );
+    await waitFor(() => changesOf(customerId).includes('-turntable-buyers:customer-changed'), {
+      message: 'segment.left published',
+      timeoutMs: 20_000,
+    });
+    const history = await call<{ entries: { field: string; oldValue: unknown; newValue: unknown }[] }>(
+      'GET',
+      `/v1/orders/${created.body.id}/history`,
+    );
+    assert.deepEqual(
+      history.body.entries.filter((e) => e.field.endsWith('.categories')).map((e) => [e.field, e.newValue]),
+      [
+        [`items[${cable.id}].categories`, ['cables']],
+        [`items[${player.id}].categories`, ['vinyl']],
+      ].sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1)),
+    );
+  });
+
   test('a bad filter is refused with every field named; the routes need their permissions', async () => {
     const bad = await call<{ error: { fields: { field: string }[] } }>('POST', '/v1/segments', {
       code: 'bad',
