@@ -26,6 +26,7 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { InboxMessage } from './inbox/inbox-message.entity';
 export {
   EventConsumer,
+  type BatchEventHandler,
   type EventConsumerOptions,
   type EventHandler,
   type RetryPolicy,

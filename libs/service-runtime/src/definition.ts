@@ -3,13 +3,16 @@ import type { AnyEntity, EntityClass } from '@mikro-orm/core';
 import type { ConfigOf, ConfigShape } from '@openretail/config';
 import type { TopicDefinition } from '@openretail/contracts';
 import type { ServiceRegistration } from '@openretail/grpc';
-import type { EventHandler, RetryPolicy } from '@openretail/messaging';
+import type { BatchEventHandler, EventHandler, RetryPolicy } from '@openretail/messaging';
 
 export interface ConsumerSpec {
   /** Consumer group, unique per service and purpose, e.g. 'customers.order-contacts'. */
   groupId: string;
   topics: TopicDefinition[];
+  /** Per-event handlers by type (empty when the consumer has only batch handlers). */
   handlers: Record<string, EventHandler>;
+  /** Handlers of all the events of a type in a transaction at once (see EventConsumer). */
+  batchHandlers?: Record<string, BatchEventHandler>;
   retry?: Partial<RetryPolicy>;
 }
 

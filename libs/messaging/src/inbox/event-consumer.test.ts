@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOPICS, deadLetterTopic, type EventEnvelope } from '@openretail/contracts';
+import { OrderCompletedV1, TOPICS, deadLetterTopic, money, type EventEnvelope } from '@openretail/contracts';
 import { waitFor } from '@openretail/testing';
 import { silentLogger } from '../logger';
 import { openHarness, orderCreated, TestNote, type Harness } from '../test-support/harness';
 import type { IncomingMessage, MessageProducer } from '../transport';
-import { EventConsumer, type EventHandler } from './event-consumer';
+import { EventConsumer, type BatchEventHandler, type EventHandler } from './event-consumer';
 import { InboxMessage } from './inbox-message.entity';
 
 describe('idempotent event consumer', () => {
@@ -125,6 +125,127 @@ describe('idempotent event consumer', () => {
     await c.handleBatch([message(a, 1), message(flaky, 2), message(b, 3)]);
     assert.deepEqual([calls.get(a.id), calls.get(flaky.id), calls.get(b.id)], [2, 2, 1]);
     for (const event of [a, flaky, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
+  function batchConsumer(
+    groupId: string,
+    handler: BatchEventHandler,
+    handlers: Record<string, EventHandler> = {},
+  ) {
+    return new EventConsumer({
+      transport: h.transport,
+      orm: h.orm,
+      groupId,
+      topics: [TOPICS.orderEvents],
+      topicPrefix: h.prefix,
+      handlers,
+      batchHandlers: { 'order.created': handler },
+      logger: silentLogger,
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 },
+    });
+  }
+
+  const orderCompleted = (orderId: string): EventEnvelope => {
+    const at = new Date().toISOString();
+    const total = money(1000, 'RUB');
+    return OrderCompletedV1.create(
+      {
+        order: {
+          orderId,
+          site: 'main',
+          number: 'T-1',
+          status: 'complete',
+          statusGroup: 'complete',
+          customer: { firstName: 'Ivan' },
+          total,
+          paid: total,
+          version: 2,
+          createdAt: at,
+          updatedAt: at,
+        },
+        actor: { source: 'test' },
+      },
+      { source: 'test', aggregateId: orderId },
+    ) as EventEnvelope;
+  };
+
+  test('a batch handler gets the fresh events of its type of a transaction in one call, in order', async () => {
+    const calls: string[][] = [];
+    const order: string[] = [];
+    const c = batchConsumer(
+      'batch-handler',
+      async (events, em, traceHeaders) => {
+        assert.equal(traceHeaders.length, events.length);
+        calls.push(events.map((e) => e.id));
+        order.push('created');
+        for (const event of events) em.persist(Object.assign(new TestNote(), { text: event.id }));
+      },
+      { 'order.completed': async (event) => void order.push(event.type) },
+    );
+    const [done, a, b] = [orderCreated(), orderCreated(), orderCreated()];
+    const completed = orderCompleted(a.aggregateId);
+    await c.handle(message(done, 0));
+    await c.handleBatch([
+      message(completed, 1),
+      message(a, 2),
+      message(done, 3),
+      message(b, 4),
+      message(a, 5),
+    ]);
+    // Already processed (done) and twice in the batch (a): each once, in the order of arrival.
+    assert.deepEqual(calls, [[done.id], [a.id, b.id]]);
+    assert.deepEqual(order, ['created', 'order.completed', 'created']);
+    for (const event of [done, a, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
+  test('a failing batch is rolled back, then its events go to the batch handler one at a time', async () => {
+    const flaky = orderCreated();
+    const calls: string[][] = [];
+    const c = batchConsumer('batch-handler-failure', async (events, em) => {
+      calls.push(events.map((e) => e.id));
+      if (events.some((e) => e.id === flaky.id) && calls.length === 1) throw new Error('database hiccup');
+      for (const event of events) em.persist(Object.assign(new TestNote(), { text: event.id }));
+    });
+    const [a, b] = [orderCreated(), orderCreated()];
+    await c.handleBatch([message(a, 1), message(flaky, 2), message(b, 3)]);
+    assert.deepEqual(calls, [[a.id, flaky.id, b.id], [a.id], [flaky.id], [b.id]]);
+    for (const event of [a, flaky, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
+  test('an event a batch handler keeps failing on goes to the dead-letter topic; the others are applied', async () => {
+    const poison = orderCreated();
+    const fine = orderCreated();
+    const c = batchConsumer('batch-poison', async (events, em) => {
+      if (events.some((e) => e.id === poison.id)) throw new Error('cannot process this order');
+      for (const event of events) em.persist(Object.assign(new TestNote(), { text: event.id }));
+    });
+    await c.start();
+    await producer.send(
+      [poison, fine].map((event) => ({
+        topic: topic(),
+        key: poison.aggregateId, // one partition, so they can arrive together
+        value: JSON.stringify(event),
+        headers: { 'event-id': event.id },
+      })),
+    );
+    const ours = () =>
+      deadLetters.find(
+        (m) =>
+          m.headers['dlt-consumer-group'] === `${h.prefix}batch-poison` &&
+          m.headers['event-id'] === poison.id,
+      );
+    await waitFor(ours, { message: 'dead letter published' });
+    await waitFor(async () => (await notesFor(fine.id)) === 1, { message: 'the other event applied' });
+    await c.stop();
+    assert.equal(ours()!.headers['dlt-attempts'], '3');
+    assert.equal(await notesFor(poison.id), 0);
+  });
+
+  test('a type cannot have both a handler and a batch handler', () => {
+    assert.throws(
+      () => batchConsumer('both', async () => undefined, { 'order.created': recordNote }),
+      /both a handler and a batch handler: order\.created/,
+    );
   });
 
   test('an event that keeps failing goes to the dead-letter topic with the error', async () => {

@@ -3,10 +3,21 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { deadLetterTopic, parseEvent, type EventEnvelope, type TopicDefinition } from '@openretail/contracts';
 import type { LoggerLike } from '../logger';
-import { extractTraceContext } from '../trace-context';
+import { extractTraceContext, injectTraceHeaders } from '../trace-context';
 import type { IncomingMessage, MessageConsumer, MessageProducer, MessageTransport } from '../transport';
 
 export type EventHandler = (event: EventEnvelope, em: EntityManager) => Promise<void>;
+
+/**
+ * Handles the fresh events of one type of a transaction together, in their order (a consumer whose
+ * cost per event shrinks when it works set-wise). `traceHeaders[i]` is the trace context of
+ * `events[i]`'s processing span: outbox events caused by it carry it (OutboxEvent.headers).
+ */
+export type BatchEventHandler = (
+  events: EventEnvelope[],
+  em: EntityManager,
+  traceHeaders: Record<string, string>[],
+) => Promise<void>;
 
 export interface RetryPolicy {
   /** Attempts in all, the first included, before the event goes to the dead-letter topic. */
@@ -20,8 +31,10 @@ export interface EventConsumerOptions {
   orm: MikroORM;
   groupId: string;
   topics: TopicDefinition[];
-  /** Handlers by event type; events of other types on the same topics are skipped. */
-  handlers: Record<string, EventHandler>;
+  /** Handlers by event type; events of types with no handler of either kind are skipped. */
+  handlers?: Record<string, EventHandler>;
+  /** Batch handlers by event type (a type has one kind of handler, not both). */
+  batchHandlers?: Record<string, BatchEventHandler>;
   logger: LoggerLike;
   topicPrefix?: string;
   retry?: Partial<RetryPolicy>;
@@ -39,7 +52,6 @@ class StoppedError extends Error {}
 interface Delivery {
   message: IncomingMessage;
   event: EventEnvelope;
-  handler: EventHandler;
   span: Span;
 }
 
@@ -55,6 +67,10 @@ interface Delivery {
  * other partitions that arrived while the previous transaction was running. If a transaction
  * fails, nothing of it was applied and each run's events are processed again one at a time, each
  * with its own retries and dead letter.
+ *
+ * A batch handler gets the fresh events of its type of each transaction in one call, at the place
+ * of the first of them among the other handlers; when a transaction fails and its events are
+ * processed one at a time, it gets batches of one.
  */
 export class EventConsumer {
   private consumer?: MessageConsumer;
@@ -64,12 +80,19 @@ export class EventConsumer {
   private readonly prefix: string;
   private readonly group: string;
   private readonly dltByTopic: Map<string, string>;
+  private readonly handlers: Record<string, EventHandler>;
+  private readonly batchHandlers: Record<string, BatchEventHandler>;
   private readonly abort = new AbortController();
   /** Runs of partitions waiting for the next shared transaction, and whether one is running. */
   private readonly waiting: { deliveries: Delivery[]; settle: (error?: unknown) => void }[] = [];
   private applying = false;
 
   constructor(private readonly o: EventConsumerOptions) {
+    this.handlers = o.handlers ?? {};
+    this.batchHandlers = o.batchHandlers ?? {};
+    const both = Object.keys(this.batchHandlers).filter((type) => Object.hasOwn(this.handlers, type));
+    if (both.length)
+      throw new Error(`event types with both a handler and a batch handler: ${both.join(', ')}`);
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.prefix = o.topicPrefix ?? '';
     // The prefix names the Kafka group too: two suites (or installations) on one broker with the
@@ -180,8 +203,9 @@ export class EventConsumer {
       await this.deadLetter(message, e as Error, 0);
       return undefined;
     }
-    const handler = this.o.handlers[event.type];
-    if (!handler) return undefined;
+    if (!Object.hasOwn(this.handlers, event.type) && !Object.hasOwn(this.batchHandlers, event.type)) {
+      return undefined;
+    }
     const span = tracer.startSpan(
       `${message.topic} process`,
       {
@@ -198,7 +222,7 @@ export class EventConsumer {
       },
       extractTraceContext(message.headers),
     );
-    return { message, event, handler, span };
+    return { message, event, span };
   }
 
   private async processWithRetries(delivery: Delivery) {
@@ -226,8 +250,8 @@ export class EventConsumer {
 
   /**
    * In one transaction: inserts the inbox rows of all the events in one statement, then runs the
-   * handler of each event whose row was new, in order. An event already processed (redelivered,
-   * or twice in this batch) finds its row and has no effect.
+   * handler of each event whose row was new, in order (a batch handler once, with all its events).
+   * An event already processed (redelivered, or twice in this batch) finds its row and has no effect.
    */
   private processOnce(deliveries: Delivery[]): Promise<void> {
     return this.o.orm.em.fork().transactional(async (em) => {
@@ -245,15 +269,62 @@ export class EventConsumer {
          on conflict do nothing returning event_id`,
         params,
       );
-      const fresh = new Set(inserted.map((row) => row.event_id));
-      for (const { event, handler, span } of deliveries) {
-        if (!fresh.delete(event.id)) {
-          this.o.logger.debug({ eventId: event.id, group: this.group }, 'duplicate event skipped');
-          continue;
+      const ids = new Set(inserted.map((row) => row.event_id));
+      const fresh = deliveries.filter(({ event }) => {
+        if (ids.delete(event.id)) return true;
+        this.o.logger.debug({ eventId: event.id, group: this.group }, 'duplicate event skipped');
+        return false;
+      });
+      const batched = new Set<string>();
+      for (const { event, span } of fresh) {
+        const batchHandler = Object.hasOwn(this.batchHandlers, event.type)
+          ? this.batchHandlers[event.type]
+          : undefined;
+        if (!batchHandler) {
+          await context.with(trace.setSpan(context.active(), span), () =>
+            this.handlers[event.type](event, em),
+          );
+        } else if (!batched.has(event.type)) {
+          batched.add(event.type);
+          await this.runBatch(
+            batchHandler,
+            fresh.filter((d) => d.event.type === event.type),
+            em,
+          );
         }
-        await context.with(trace.setSpan(context.active(), span), () => handler(event, em));
       }
     });
+  }
+
+  /**
+   * A batch handler's call: in the event's own span when it is alone, else in a span of the batch
+   * linked to each event's span.
+   */
+  private async runBatch(handler: BatchEventHandler, batch: Delivery[], em: EntityManager): Promise<void> {
+    const events = batch.map((d) => d.event);
+    const traceHeaders = batch.map((d) => injectTraceHeaders(trace.setSpan(context.active(), d.span)));
+    if (batch.length === 1) {
+      await context.with(trace.setSpan(context.active(), batch[0].span), () =>
+        handler(events, em, traceHeaders),
+      );
+      return;
+    }
+    const span = tracer.startSpan(`${events[0].type} process batch`, {
+      attributes: {
+        'messaging.batch.message_count': batch.length,
+        'messaging.consumer.group.name': this.group,
+      },
+      links: batch.map((d) => ({ context: d.span.spanContext() })),
+    });
+    try {
+      await context.with(trace.setSpan(context.active(), span), () => handler(events, em, traceHeaders));
+    } catch (e) {
+      span.recordException(e as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   private async deadLetter(message: IncomingMessage, error: Error, attempts: number): Promise<void> {
