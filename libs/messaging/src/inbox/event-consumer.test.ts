@@ -169,7 +169,7 @@ describe('idempotent event consumer', () => {
     ) as EventEnvelope;
   };
 
-  test('a batch handler gets the fresh events of its type of a transaction in one call, in order', async () => {
+  test('a batch handler gets each run of its consecutive fresh events in one call, in order', async () => {
     const calls: string[][] = [];
     const order: string[] = [];
     const c = batchConsumer(
@@ -185,17 +185,21 @@ describe('idempotent event consumer', () => {
     const [done, a, b] = [orderCreated(), orderCreated(), orderCreated()];
     const completed = orderCompleted(a.aggregateId);
     await c.handle(message(done, 0));
+    const c2 = orderCreated();
     await c.handleBatch([
       message(completed, 1),
       message(a, 2),
       message(done, 3),
       message(b, 4),
       message(a, 5),
+      message(orderCompleted(b.aggregateId), 6),
+      message(c2, 7),
     ]);
-    // Already processed (done) and twice in the batch (a): each once, in the order of arrival.
-    assert.deepEqual(calls, [[done.id], [a.id, b.id]]);
-    assert.deepEqual(order, ['created', 'order.completed', 'created']);
-    for (const event of [done, a, b]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+    // Already processed (done) and twice in the batch (a): each once, in the order of arrival; an
+    // event of another handler between them splits the run.
+    assert.deepEqual(calls, [[done.id], [a.id, b.id], [c2.id]]);
+    assert.deepEqual(order, ['created', 'order.completed', 'created', 'order.completed', 'created']);
+    for (const event of [done, a, b, c2]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
   });
 
   test('a failing batch is rolled back, then its events go to the batch handler one at a time', async () => {

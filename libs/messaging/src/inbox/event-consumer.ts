@@ -9,7 +9,7 @@ import type { IncomingMessage, MessageConsumer, MessageProducer, MessageTranspor
 export type EventHandler = (event: EventEnvelope, em: EntityManager) => Promise<void>;
 
 /**
- * Handles the fresh events of one type of a transaction together, in their order (a consumer whose
+ * Handles a run of consecutive fresh events of a transaction together, in their order (a consumer whose
  * cost per event shrinks when it works set-wise). `traceHeaders[i]` is the trace context of
  * `events[i]`'s processing span: outbox events caused by it carry it (OutboxEvent.headers).
  */
@@ -68,9 +68,10 @@ interface Delivery {
  * fails, nothing of it was applied and each run's events are processed again one at a time, each
  * with its own retries and dead letter.
  *
- * A batch handler gets the fresh events of its type of each transaction in one call, at the place
- * of the first of them among the other handlers; when a transaction fails and its events are
- * processed one at a time, it gets batches of one.
+ * A batch handler gets each run of consecutive fresh events it handles in one call, so events are
+ * applied in their order even across types (register one function for several types to get their
+ * runs together); when a transaction fails and its events are processed one at a time, it gets
+ * batches of one.
  */
 export class EventConsumer {
   private consumer?: MessageConsumer;
@@ -275,23 +276,22 @@ export class EventConsumer {
         this.o.logger.debug({ eventId: event.id, group: this.group }, 'duplicate event skipped');
         return false;
       });
-      const batched = new Set<string>();
-      for (const { event, span } of fresh) {
-        const batchHandler = Object.hasOwn(this.batchHandlers, event.type)
-          ? this.batchHandlers[event.type]
-          : undefined;
+      const batchHandlerOf = (d: Delivery | undefined) =>
+        d && Object.hasOwn(this.batchHandlers, d.event.type) ? this.batchHandlers[d.event.type] : undefined;
+      for (let i = 0; i < fresh.length; ) {
+        const { event, span } = fresh[i];
+        const batchHandler = batchHandlerOf(fresh[i]);
         if (!batchHandler) {
           await context.with(trace.setSpan(context.active(), span), () =>
             this.handlers[event.type](event, em),
           );
-        } else if (!batched.has(event.type)) {
-          batched.add(event.type);
-          await this.runBatch(
-            batchHandler,
-            fresh.filter((d) => d.event.type === event.type),
-            em,
-          );
+          i++;
+          continue;
         }
+        let end = i + 1;
+        while (batchHandlerOf(fresh[end]) === batchHandler) end++;
+        await this.runBatch(batchHandler, fresh.slice(i, end), em);
+        i = end;
       }
     });
   }
