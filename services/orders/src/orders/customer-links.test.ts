@@ -44,9 +44,15 @@ describe('orders follow the customer links of the customers service', () => {
   let orm: ServiceOrm;
   let orders: OrdersService;
   const consumer = () => customerLinksConsumer(orders);
-  /** Handles an event as the inbox consumer does: in one transaction. */
-  const handle = (event: EventEnvelope) =>
-    orm.em.fork().transactional((em) => consumer().handlers[event.type](event, em));
+  /** Handles events as the inbox consumer does: in one transaction, a run together. */
+  const handle = (...events: EventEnvelope[]) =>
+    orm.em.fork().transactional((em) =>
+      consumer().batchHandlers![events[0].type](
+        events,
+        em,
+        events.map(() => ({})),
+      ),
+    );
   const linked = (orderId: string, customerId: string, previousCustomerId?: string) =>
     CustomerOrderLinkedV1.create(
       {
@@ -169,13 +175,8 @@ describe('orders follow the customer links of the customers service', () => {
     assert.equal((await orders.get({ id: order.order.id }, manager)).order.customer.customerId, survivor);
   });
 
-  test('a merge moves the other orders of the merged profiles to the survivor', async () => {
-    const merged = newId();
-    const survivor = newId();
-    const known = await orders.create(newOrder(merged), manager);
-    const other = await orders.create(newOrder(merged), manager);
-    const unrelated = await orders.create(newOrder(newId()), manager);
-    const event = CustomerMergedV1.create(
+  const mergedEvent = (survivor: string, mergedIds: string[], linkedOrderIds: string[]) =>
+    CustomerMergedV1.create(
       {
         customer: {
           customerId: survivor,
@@ -192,11 +193,27 @@ describe('orders follow the customer links of the customers service', () => {
         actor,
         mergeId: newId(),
         survivorId: survivor,
-        mergedIds: [merged],
-        linkedOrderIds: [known.order.id],
+        mergedIds,
+        linkedOrderIds,
       },
       { source: 'customers', aggregateId: survivor },
     ) as EventEnvelope;
+
+  test('links and merges of one batch apply in stream order', async () => {
+    const [merged, survivor, later] = [newId(), newId(), newId()];
+    const order = await orders.create(newOrder(merged), manager);
+    // The link names the survivor as the order's customer: it must come after the merge.
+    await handle(mergedEvent(survivor, [merged], []), linked(order.order.id, later, survivor));
+    assert.equal((await orders.get({ id: order.order.id }, manager)).order.customer.customerId, later);
+  });
+
+  test('a merge moves the other orders of the merged profiles to the survivor', async () => {
+    const merged = newId();
+    const survivor = newId();
+    const known = await orders.create(newOrder(merged), manager);
+    const other = await orders.create(newOrder(merged), manager);
+    const unrelated = await orders.create(newOrder(newId()), manager);
+    const event = mergedEvent(survivor, [merged], [known.order.id]);
     await handle(event);
     const customerOf = async (id: string) => (await orders.get({ id }, manager)).order.customer.customerId;
     assert.equal(await customerOf(other.order.id), survivor);

@@ -5,8 +5,9 @@ import {
   type CustomerMergedPayload,
   type CustomerOrderLinkedPayload,
 } from '@openretail/contracts';
+import type { BatchEventHandler } from '@openretail/messaging';
 import type { ConsumerSpec } from '@openretail/service-runtime';
-import type { OrdersService } from './orders.service';
+import type { CustomerLink, OrdersService } from './orders.service';
 
 export const CUSTOMER_LINKS_CONSUMER_GROUP = 'orders.customer-links';
 
@@ -20,20 +21,27 @@ export const CUSTOMER_LINKS_CONSUMER_GROUP = 'orders.customer-links';
  *   no link for, e.g. pointed at a profile by an edit) to the survivor.
  */
 export function customerLinksConsumer(orders: OrdersService): ConsumerSpec {
+  // One handler for both types: a run of links is applied with one read and one write, and a
+  // merge between links keeps its place in the stream.
+  const apply: BatchEventHandler = async (events, em) => {
+    for (let i = 0; i < events.length; ) {
+      if (events[i].type === CustomerMergedV1.type) {
+        const merge = events[i++].payload as CustomerMergedPayload;
+        await orders.repointCustomers(em, merge.mergedIds, merge.survivorId, merge.linkedOrderIds);
+        continue;
+      }
+      const links: CustomerLink[] = [];
+      for (; i < events.length && events[i].type === CustomerOrderLinkedV1.type; i++) {
+        const link = events[i].payload as CustomerOrderLinkedPayload;
+        links.push({ orderId: link.orderId, customerId: link.customerId, expected: link.previousCustomerId });
+      }
+      await orders.linkCustomers(em, links);
+    }
+  };
   return {
     groupId: CUSTOMER_LINKS_CONSUMER_GROUP,
     topics: [TOPICS.customerEvents],
-    handlers: {
-      [CustomerOrderLinkedV1.type]: async (event, em) => {
-        const link = event.payload as CustomerOrderLinkedPayload;
-        await orders.linkCustomers(em, [
-          { orderId: link.orderId, customerId: link.customerId, expected: link.previousCustomerId },
-        ]);
-      },
-      [CustomerMergedV1.type]: async (event, em) => {
-        const merge = event.payload as CustomerMergedPayload;
-        await orders.repointCustomers(em, merge.mergedIds, merge.survivorId, merge.linkedOrderIds);
-      },
-    },
+    handlers: {},
+    batchHandlers: { [CustomerOrderLinkedV1.type]: apply, [CustomerMergedV1.type]: apply },
   };
 }
