@@ -11,7 +11,7 @@
 // write segment.entered to the outbox), and prints customers per second and members. Finally it
 // moves the clock a day on and times the check of the time-dependent segment, and applies --events
 // order events (the life of an order: created, a status change, paid, every fourth cancelled) to
-// random customers through the metrics consumer's handlers, 100 per transaction as the inbox does, with the segments
+// random customers through the metrics consumer (applyMetricsEvents), 100 per transaction as the inbox does, with the segments
 // above defined: the event path's throughput. Drops the database.
 import console from 'node:console';
 import { readFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const { customersServiceDefinition } = dist('service.js');
 const { SegmentWorker } = dist('segments/segment-worker.js');
 const { SegmentsService } = dist('segments/segments.service.js');
 const { testReferenceDataProvider } = dist('test-support/reference-data.js');
-const { metricsConsumer } = dist('metrics/metrics-consumer.js');
+const { applyMetricsEvents } = dist('metrics/metrics-consumer.js');
 const { orderEvent } = dist('test-support/segments.js');
 const { parseEvent } = require('@openretail/contracts');
 const { createTestDatabase, migrateUp, openDatabase } = require('@openretail/persistence');
@@ -162,12 +162,11 @@ try {
       events.push(orderEvent({ ...order, version: 4, paidMinor: order.totalMinor, cancelled: true }));
   }
   events.length = Math.min(events.length, eventCount);
-  const { handlers } = metricsConsumer(clock);
   const cpu0 = { node: process.cpuUsage(), pg: await backendsCpuMs(sql, db.name) };
   t0 = performance.now();
   for (let i = 0; i < events.length; i += 100) {
     await orm.em.fork().transactional(async (em) => {
-      for (const e of events.slice(i, i + 100)) await handlers[e.type](parseEvent(e), em);
+      await applyMetricsEvents(em, events.slice(i, i + 100).map(parseEvent), clock.now());
     });
   }
   const took = seconds(t0);

@@ -22,7 +22,7 @@ import {
   type TestOrder,
 } from '../test-support/segments';
 import { recomputeMetrics } from './customer-refresh';
-import { metricsConsumer } from './metrics-consumer';
+import { applyMetricsEvents } from './metrics-consumer';
 
 const admin = { source: 'api' as const, sites: 'all' as const };
 
@@ -31,12 +31,11 @@ describe('customer metrics and segments from events, over PostgreSQL', () => {
   let close: () => Promise<void>;
   let segments: SegmentsService;
   const clock = new TestClock(new Date('2026-03-10T12:00:00.000Z'));
-  const consumer = metricsConsumer(clock);
 
-  /** Hands events to the consumer's handlers as the inbox does: in a transaction. */
+  /** Hands events to the consumer as the inbox does: in a transaction, one at a time. */
   const deliver = (...events: EventEnvelope[]) =>
     inTransaction(orm, async (em) => {
-      for (const event of events) await consumer.handlers[event.type](parseEvent(event), em);
+      for (const event of events) await applyMetricsEvents(em, [parseEvent(event)], clock.now());
     });
   const metricsOf = async (id: string) => {
     const [row] = await orm.em.fork().execute(

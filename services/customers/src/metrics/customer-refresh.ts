@@ -25,10 +25,14 @@ const FACT_COLUMNS = `f.order_id, f.site, f.currency, f.total_minor, f.paid_mino
 
 /**
  * Applies an order's snapshot to its fact unless the fact already has this version or a newer one
- * (a redelivered or overtaken event), then refreshes the customers concerned: the one the order
- * names now and the one it named before, unless nothing that counts changed.
+ * (a redelivered or overtaken event). Answers the customers to refresh (refreshCustomers): the one
+ * the order names now and the one it named before, none when nothing that counts changed.
  */
-export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, now: Date): Promise<void> {
+export async function applyOrderSnapshot(
+  em: EntityManager,
+  s: OrderSnapshot,
+  now: Date,
+): Promise<(string | null | undefined)[]> {
   const previous = await lockFact(em, s.orderId);
   const rows = await em.execute<{ customer_id: string | null }[]>(
     `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
@@ -68,13 +72,13 @@ export async function applyOrderSnapshot(em: EntityManager, s: OrderSnapshot, no
       s.productCategories !== undefined,
     ],
   );
-  if (rows.length === 0) return;
+  if (rows.length === 0) return [];
   const customerId = rows[0].customer_id;
   if (previous && Number(previous.order_version) > 0 && previous.customer_id === customerId) {
     const before = factOf(previous);
-    if (sameFact(before, factOfSnapshot(s, before))) return;
+    if (sameFact(before, factOfSnapshot(s, before))) return [];
   }
-  await refreshCustomers(em, [customerId, previous?.customer_id], now);
+  return [customerId, previous?.customer_id];
 }
 
 /** The order's fact as it is, its row locked until the transaction ends (none: no fact yet). */
@@ -94,13 +98,13 @@ async function lockFact(
 /**
  * customer.order-linked: the order belongs to `customerId` from now on, until a later link or an
  * order event naming a customer says otherwise. A link that arrives before the order's events
- * leaves a placeholder (version 0) that counts once they arrive.
+ * leaves a placeholder (version 0) that counts once they arrive. Answers the customers to refresh.
  */
 export async function linkOrder(
   em: EntityManager,
   link: { orderId: string; customerId: string; site: string },
   now: Date,
-): Promise<void> {
+): Promise<(string | null | undefined)[]> {
   const previous = (await lockFact(em, link.orderId))?.customer_id;
   const rows = await em.execute<{ customer_id: string | null }[]>(
     `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
@@ -111,8 +115,8 @@ export async function linkOrder(
      returning f.customer_id`,
     [link.orderId, link.customerId, link.site, now],
   );
-  if (rows.length === 0) return;
-  await refreshCustomers(em, [rows[0].customer_id, previous], now);
+  if (rows.length === 0) return [];
+  return [rows[0].customer_id, previous];
 }
 
 /**

@@ -15,57 +15,82 @@ import {
   type CustomerMergeUndonePayload,
   type CustomerOrderLinkedPayload,
   type CustomerSummary,
+  type EventEnvelope,
   type OrderCreatedPayload,
   type OrderSummary,
 } from '@openretail/contracts';
-import type { EventHandler } from '@openretail/messaging';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BatchEventHandler } from '@openretail/messaging';
 import type { ConsumerSpec } from '@openretail/service-runtime';
 import type { Clock } from '../segments/clock';
 import { snapshotOfCreated, snapshotOfSummary } from './customer-metrics';
-import { applyOrderSnapshot, linkOrder, recomputeMetrics, refreshCustomers } from './customer-refresh';
+import { applyOrderSnapshot, linkOrder, refreshCustomers } from './customer-refresh';
 
 export const METRICS_CONSUMER_GROUP = 'customers.metrics';
 
+const ORDER_SUMMARY_EVENTS = new Set<string>([
+  OrderUpdatedV1.type,
+  OrderStatusChangedV1.type,
+  OrderPaymentChangedV1.type,
+  OrderCancelledV1.type,
+  OrderCompletedV1.type,
+]);
+const METRICS_EVENTS = [
+  OrderCreatedV1.type,
+  ...ORDER_SUMMARY_EVENTS,
+  CustomerOrderLinkedV1.type,
+  CustomerCreatedV1.type,
+  CustomerUpdatedV1.type,
+  CustomerMergedV1.type,
+  CustomerMergeUndoneV1.type,
+];
+
 /**
  * Keeps customer metrics and segment memberships current: every order event updates the order's
- * fact and its customer; a link (resolution, a merge, its undo) moves an order to a profile; a
- * profile change (tags, VIP, consent) re-evaluates the profile's segments; a merge or its undo
- * recomputes the profiles involved (the merged ones leave every segment). Each in the inbox's
- * transaction, idempotently.
+ * fact; a link (resolution, a merge, its undo) moves an order to a profile; a profile change (tags,
+ * VIP, consent), a merge or its undo concerns the profiles involved (the merged ones leave every
+ * segment). Idempotently, in the inbox's transaction, a batch at a time (applyMetricsEvents).
  */
 export function metricsConsumer(clock: Clock): ConsumerSpec {
-  const summary: EventHandler = (event, em) =>
-    applyOrderSnapshot(em, snapshotOfSummary((event.payload as { order: OrderSummary }).order), clock.now());
-  const profile: EventHandler = async (event, em) => {
-    await recomputeMetrics(
-      em,
-      (event.payload as { customer: CustomerSummary }).customer.customerId,
-      clock.now(),
-    );
-  };
+  const apply: BatchEventHandler = (events, em) => applyMetricsEvents(em, events, clock.now());
   return {
     groupId: METRICS_CONSUMER_GROUP,
     topics: [TOPICS.orderEvents, TOPICS.customerEvents],
-    handlers: {
-      [OrderCreatedV1.type]: (event, em) =>
-        applyOrderSnapshot(em, snapshotOfCreated(event.payload as OrderCreatedPayload), clock.now()),
-      [OrderUpdatedV1.type]: summary,
-      [OrderStatusChangedV1.type]: summary,
-      [OrderPaymentChangedV1.type]: summary,
-      [OrderCancelledV1.type]: summary,
-      [OrderCompletedV1.type]: summary,
-      [CustomerOrderLinkedV1.type]: (event, em) =>
-        linkOrder(em, event.payload as CustomerOrderLinkedPayload, clock.now()),
-      [CustomerCreatedV1.type]: profile,
-      [CustomerUpdatedV1.type]: profile,
-      [CustomerMergedV1.type]: (event, em) => {
-        const p = event.payload as CustomerMergedPayload;
-        return refreshCustomers(em, [p.survivorId, ...p.mergedIds], clock.now());
-      },
-      [CustomerMergeUndoneV1.type]: (event, em) => {
-        const p = event.payload as CustomerMergeUndonePayload;
-        return refreshCustomers(em, [p.survivorId, ...p.restored.map((r) => r.customerId)], clock.now());
-      },
-    },
+    handlers: {},
+    batchHandlers: Object.fromEntries(METRICS_EVENTS.map((type) => [type, apply])),
   };
+}
+
+/**
+ * Applies events in their order to the order facts, then recomputes the metrics and segments of
+ * every customer they concern once, together: a customer with several events in a batch (its
+ * order's created, linked and updated) is evaluated once, and membership events say where it ended.
+ */
+export async function applyMetricsEvents(em: EntityManager, events: EventEnvelope[], now: Date): Promise<void> {
+  const concerned: (string | null | undefined)[] = [];
+  for (const event of events) concerned.push(...(await applyToFacts(em, event, now)));
+  await refreshCustomers(em, concerned, now);
+}
+
+/** One event's change of the order facts; answers the customers it concerns. */
+async function applyToFacts(
+  em: EntityManager,
+  event: EventEnvelope,
+  now: Date,
+): Promise<(string | null | undefined)[]> {
+  if (event.type === OrderCreatedV1.type)
+    return applyOrderSnapshot(em, snapshotOfCreated(event.payload as OrderCreatedPayload), now);
+  if (ORDER_SUMMARY_EVENTS.has(event.type))
+    return applyOrderSnapshot(em, snapshotOfSummary((event.payload as { order: OrderSummary }).order), now);
+  if (event.type === CustomerOrderLinkedV1.type)
+    return linkOrder(em, event.payload as CustomerOrderLinkedPayload, now);
+  if (event.type === CustomerMergedV1.type) {
+    const p = event.payload as CustomerMergedPayload;
+    return [p.survivorId, ...p.mergedIds];
+  }
+  if (event.type === CustomerMergeUndoneV1.type) {
+    const p = event.payload as CustomerMergeUndonePayload;
+    return [p.survivorId, ...p.restored.map((r) => r.customerId)];
+  }
+  return [(event.payload as { customer: CustomerSummary }).customer.customerId];
 }

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId, parseEvent, type EventEnvelope, type SegmentMembershipPayload } from '@openretail/contracts';
 import type { ServiceOrm } from '@openretail/persistence';
-import { metricsConsumer } from '../metrics/metrics-consumer';
+import { applyMetricsEvents } from '../metrics/metrics-consumer';
 import { customersTestDatabase } from '../test-support/database';
 import { testReferenceDataProvider } from '../test-support/reference-data';
 import { TestClock, inTransaction, insertCustomers, orderEvent } from '../test-support/segments';
@@ -123,7 +123,6 @@ describe('the segment worker over PostgreSQL', () => {
   });
 
   test('time alone: "within 30 days" members leave and "not within 30 days" ones enter at the next check', async () => {
-    const consumer = metricsConsumer(clock);
     const [recent, older, old] = await insertCustomers(orm, [
       { tags: ['t'] },
       { tags: ['t'] },
@@ -146,10 +145,9 @@ describe('the segment worker over PostgreSQL', () => {
       { code: 'lapsed', name: 'Lapsed', filter: { tags: { any: ['t'] }, lastOrder: { notWithinDays: 30 } } },
       admin,
     );
-    await inTransaction(orm, async (em) => {
-      for (const e of [order(recent, 1), order(older, 29), order(old, 40)])
-        await consumer.handlers[e.type](parseEvent(e), em);
-    });
+    await inTransaction(orm, (em) =>
+      applyMetricsEvents(em, [order(recent, 1), order(older, 29), order(old, 40)].map(parseEvent), clock.now()),
+    );
     await worker().runOnce();
     assert.deepEqual(await members('active'), sorted([recent, older]));
     assert.deepEqual(await members('lapsed'), [old]);
