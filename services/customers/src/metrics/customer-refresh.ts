@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvents } from '@openretail/messaging';
-import { applyMembershipChanges, evaluateCustomerSegments, membershipEvents } from '../segments/membership';
-import type { SegmentSubject } from '../segments/segment-match';
+import type { SegmentFilter } from '@openretail/contracts';
+import {
+  applyMembershipChanges,
+  diffMembership,
+  membershipEvents,
+  type MembershipChange,
+} from '../segments/membership';
+import { matchesSegment, type SegmentSubject } from '../segments/segment-match';
 import { TEXT_ARRAY } from '../segments/segment-sql';
 import {
   computeMetrics,
@@ -129,14 +135,26 @@ export async function refreshCustomers(
   customerIds: readonly (string | null | undefined)[],
   now: Date,
 ): Promise<void> {
-  const done = new Set<string>();
+  const rows = new Map<string, CustomerRow>();
   for (const id of [...new Set(customerIds.filter((c): c is string => !!c))].sort()) {
     let row = await lockCustomer(em, id);
     for (let hops = 0; row?.merged_into && hops < 100; hops++) row = await lockCustomer(em, row.merged_into);
-    if (!row || done.has(row.id)) continue;
-    done.add(row.id);
-    await recomputeLocked(em, row, now);
+    if (row && !rows.has(row.id)) rows.set(row.id, row);
   }
+  await recomputeLocked(em, [...rows.values()], now);
+}
+
+/**
+ * The survivors of merges just written (live profiles, their rows locked by the merge): their
+ * metrics and segments recomputed together, in a few statements however many they are.
+ */
+export async function refreshSurvivors(em: EntityManager, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await em.execute<CustomerRow[]>(
+    `${CUSTOMER_SELECT} where c.id in ${UUID_LIST} order by c.id for no key update`,
+    [JSON.stringify(ids)],
+  );
+  await recomputeLocked(em, rows, now);
 }
 
 interface CustomerRow {
@@ -211,85 +229,148 @@ export async function recomputeMetrics(
   now: Date = new Date(),
 ): Promise<CustomerMetrics | undefined> {
   const row = await lockCustomer(em, customerId);
-  return row && recomputeLocked(em, row, now);
+  return row && (await recomputeLocked(em, [row], now)).get(row.id);
 }
+
+const CUSTOMER_SELECT = `select c.id, c.site, c.tags, c.vip, c.consent, c.merged_into, c.orders_count,
+  c.cancellations, c.metrics_currency, c.total_spent_minor, c.average_check_minor, c.paid_total_minor,
+  c.first_order_at, c.last_order_at, exists (select 1 from customers m where m.merged_into = c.id) as has_merged
+  from customers c`;
 
 /** The customer's row, locked: orders this against every other evaluation of it (events, the worker). */
 async function lockCustomer(em: EntityManager, id: string): Promise<CustomerRow | undefined> {
-  const [row] = await em.execute<CustomerRow[]>(
-    `select c.id, c.site, c.tags, c.vip, c.consent, c.merged_into, c.orders_count, c.cancellations,
-       c.metrics_currency, c.total_spent_minor, c.average_check_minor, c.paid_total_minor, c.first_order_at,
-       c.last_order_at, exists (select 1 from customers m where m.merged_into = c.id) as has_merged
-     from customers c where c.id = ? for no key update`,
-    [id],
-  );
+  const [row] = await em.execute<CustomerRow[]>(`${CUSTOMER_SELECT} where c.id = ? for no key update`, [id]);
   return row;
 }
 
 /**
- * The customer's orders and, when profiles were merged into it, theirs (transitively), with the
- * ids of those profiles: one round trip, and no recursion for the many who have none.
+ * The customers' orders and, for those profiles were merged into, theirs (transitively), with the
+ * ids of those profiles: a round trip for each kind, and no recursion for the many who have none.
  */
 async function familyFacts(
   em: EntityManager,
-  row: CustomerRow,
-): Promise<{ facts: OrderFact[]; merged: string[] }> {
-  if (!row.has_merged) {
-    const own = await em.execute<FactRow[]>(
-      `select ${FACT_COLUMNS} from customer_order_facts f where f.customer_id = ? and f.order_version > 0`,
-      [row.id],
+  rows: readonly CustomerRow[],
+): Promise<Map<string, { facts: OrderFact[]; merged: string[] }>> {
+  const out = new Map(rows.map((r) => [r.id, { facts: [] as OrderFact[], merged: [] as string[] }]));
+  const alone = rows.filter((r) => !r.has_merged).map((r) => r.id);
+  if (alone.length > 0) {
+    const own = await em.execute<(FactRow & { customer_id: string })[]>(
+      `select f.customer_id, ${FACT_COLUMNS} from customer_order_facts f
+       where f.customer_id in ${UUID_LIST} and f.order_version > 0`,
+      [JSON.stringify(alone)],
     );
-    return { facts: own.map(factOf), merged: [] };
+    for (const f of own) out.get(f.customer_id)!.facts.push(factOf(f));
   }
-  const rows = await em.execute<(Partial<FactRow> & { member: string })[]>(
-    `with recursive family(id) as (
-       select ?::uuid union select m.id from customers m join family on m.merged_into = family.id
-     )
-     select family.id as member, ${FACT_COLUMNS}
-     from family left join customer_order_facts f on f.customer_id = family.id and f.order_version > 0`,
-    [row.id],
-  );
-  return {
-    facts: rows.filter((r): r is FactRow & { member: string } => r.order_id != null).map(factOf),
-    merged: [...new Set(rows.map((r) => r.member))].filter((id) => id !== row.id),
-  };
+  const families = rows.filter((r) => r.has_merged).map((r) => r.id);
+  if (families.length > 0) {
+    const found = await em.execute<(Partial<FactRow> & { root: string; member: string })[]>(
+      `with recursive family(root, id) as (
+         select v, v from ${UUID_LIST} as r(v)
+         union select family.root, m.id from customers m join family on m.merged_into = family.id
+       )
+       select family.root, family.id as member, ${FACT_COLUMNS}
+       from family left join customer_order_facts f on f.customer_id = family.id and f.order_version > 0`,
+      [JSON.stringify(families)],
+    );
+    for (const r of found) {
+      const family = out.get(r.root)!;
+      if (r.order_id != null) family.facts.push(factOf(r as FactRow));
+      if (r.member !== r.root && !family.merged.includes(r.member)) family.merged.push(r.member);
+    }
+  }
+  return out;
 }
 
-async function recomputeLocked(em: EntityManager, row: CustomerRow, now: Date): Promise<CustomerMetrics> {
-  const { facts, merged } = await familyFacts(em, row);
-  const metrics = computeMetrics(facts, row.site);
-  if (!sameMetrics(metrics, metricsOf(row))) {
+/**
+ * Recomputes customers' metrics from their orders and those of the profiles merged into them, and
+ * re-evaluates their segments, in the caller's transaction, whose locks hold their rows; the
+ * profiles merged into them leave every segment. A few statements for any number of customers.
+ * Returns the metrics by customer.
+ */
+async function recomputeLocked(
+  em: EntityManager,
+  rows: readonly CustomerRow[],
+  now: Date,
+): Promise<Map<string, CustomerMetrics>> {
+  const out = new Map<string, CustomerMetrics>();
+  if (rows.length === 0) return out;
+  const families = await familyFacts(em, rows);
+  const segments = await em.execute<SegmentDefinitionRow[]>(
+    `select s.id, s.code, s.version, s.filter, s.site,
+       coalesce(array_agg(m.customer_id) filter (where m.customer_id is not null), '{}') as members
+     from segments s left join segment_members m on m.segment_id = s.id and m.customer_id in ${UUID_LIST}
+     where s.site is null or s.site in (select jsonb_array_elements_text(?::jsonb))
+     group by s.id`,
+    [JSON.stringify(rows.map((r) => r.id)), JSON.stringify([...new Set(rows.map((r) => r.site))])],
+  );
+  const changed: { id: string; metrics: CustomerMetrics }[] = [];
+  const changes: MembershipChange[] = [];
+  const merged: string[] = [];
+  for (const row of rows) {
+    const { facts, merged: family } = families.get(row.id)!;
+    const metrics = computeMetrics(facts, row.site);
+    out.set(row.id, metrics);
+    if (!sameMetrics(metrics, metricsOf(row))) changed.push({ id: row.id, metrics });
+    const subject = {
+      id: row.id,
+      site: row.site,
+      tags: row.tags,
+      vip: row.vip,
+      consent: row.consent ?? {},
+      ...(row.merged_into ? { mergedInto: row.merged_into } : {}),
+      metrics,
+    };
+    const own = segments.filter((s) => s.site === null || s.site === row.site);
+    changes.push(
+      ...diffMembership(
+        subject,
+        own.map((s) => ({ id: s.id, code: s.code, version: Number(s.version) })),
+        (segment) => matchesSegment(subject, facts, own.find((s) => s.id === segment.id)!.filter, now),
+        new Set(own.filter((s) => s.members.includes(row.id)).map((s) => s.id)),
+      ),
+    );
+    merged.push(...family);
+  }
+  if (changed.length > 0) {
     await em.execute(
-      `update customers set orders_count = ?, cancellations = ?, metrics_currency = ?, total_spent_minor = ?,
-         average_check_minor = ?, paid_total_minor = ?, first_order_at = ?, last_order_at = ?
-       where id = ?`,
+      `update customers c set orders_count = v.orders_count, cancellations = v.cancellations,
+         metrics_currency = v.metrics_currency, total_spent_minor = v.total_spent_minor,
+         average_check_minor = v.average_check_minor, paid_total_minor = v.paid_total_minor,
+         first_order_at = v.first_order_at, last_order_at = v.last_order_at
+       from jsonb_to_recordset(?::jsonb) as v(id uuid, orders_count int, cancellations int, metrics_currency text,
+         total_spent_minor bigint, average_check_minor bigint, paid_total_minor bigint,
+         first_order_at timestamptz, last_order_at timestamptz)
+       where c.id = v.id`,
       [
-        metrics.ordersCount,
-        metrics.cancellations,
-        metrics.currency ?? null,
-        metrics.totalSpentMinor,
-        metrics.averageCheckMinor,
-        metrics.paidTotalMinor,
-        metrics.firstOrderAt ?? null,
-        metrics.lastOrderAt ?? null,
-        row.id,
+        JSON.stringify(
+          changed.map(({ id, metrics: m }) => ({
+            id,
+            orders_count: m.ordersCount,
+            cancellations: m.cancellations,
+            metrics_currency: m.currency ?? null,
+            total_spent_minor: m.totalSpentMinor,
+            average_check_minor: m.averageCheckMinor,
+            paid_total_minor: m.paidTotalMinor,
+            first_order_at: m.firstOrderAt ?? null,
+            last_order_at: m.lastOrderAt ?? null,
+          })),
+        ),
       ],
     );
   }
+  const applied = await applyMembershipChanges(em, changes, now);
+  if (merged.length > 0) applied.push(...(await leaveAllSegments(em, merged, now)));
+  if (applied.length > 0) await recordEvents(em, membershipEvents(applied, 'customer-changed', now));
+  return out;
+}
 
-  const subject = {
-    id: row.id,
-    site: row.site,
-    tags: row.tags,
-    vip: row.vip,
-    consent: row.consent ?? {},
-    ...(row.merged_into ? { mergedInto: row.merged_into } : {}),
-    metrics,
-  };
-  const changes = await evaluateCustomerSegments(em, subject, facts, now);
-  if (merged.length > 0) changes.push(...(await leaveAllSegments(em, merged, now)));
-  if (changes.length > 0) await recordEvents(em, membershipEvents(changes, 'customer-changed', now));
-  return metrics;
+interface SegmentDefinitionRow {
+  id: string;
+  code: string;
+  version: string | number;
+  filter: SegmentFilter;
+  site: string | null;
+  members: string[];
 }
 
 /** Profiles merged away belong to no segment. */

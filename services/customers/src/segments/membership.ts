@@ -4,12 +4,9 @@ import {
   SegmentLeftV1,
   type EventDefinition,
   type SegmentChangeReason,
-  type SegmentFilter,
 } from '@openretail/contracts';
 import type { OutboxEvent } from '@openretail/messaging';
-import type { OrderFact } from '../metrics/customer-metrics';
 import { EVENT_SOURCE } from '../profiles/customer-events';
-import { matchesSegment, type SegmentSubject } from './segment-match';
 
 /** What membership needs of a segment. */
 export interface SegmentRef {
@@ -109,40 +106,4 @@ export function membershipEvents(
       ),
     };
   });
-}
-
-interface SegmentDefinitionRow {
-  id: string;
-  code: string;
-  version: string | number;
-  filter: SegmentFilter;
-  member: boolean;
-}
-
-/**
- * Re-evaluates every segment of the customer's site (and every all-sites segment) for one
- * customer, whose row the caller has locked, and applies what changed. Returns the applied changes;
- * the caller records their events in its transaction.
- */
-export async function evaluateCustomerSegments(
-  em: EntityManager,
-  customer: SegmentSubject & { id: string },
-  facts: readonly OrderFact[],
-  now: Date,
-): Promise<MembershipChange[]> {
-  // Read after the lock: the memberships are those the last evaluation of this customer left.
-  const segments = await em.execute<SegmentDefinitionRow[]>(
-    `select s.id, s.code, s.version, s.filter,
-       exists (select 1 from segment_members m where m.segment_id = s.id and m.customer_id = ?) as member
-     from segments s where s.site is null or s.site = ?`,
-    [customer.id, customer.site],
-  );
-  const filters = new Map(segments.map((s) => [s.id, s.filter]));
-  const changes = diffMembership(
-    customer,
-    segments.map((s) => ({ id: s.id, code: s.code, version: Number(s.version) })),
-    (segment) => matchesSegment(customer, facts, filters.get(segment.id)!, now),
-    new Set(segments.filter((s) => s.member).map((s) => s.id)),
-  );
-  return applyMembershipChanges(em, changes, now);
 }
