@@ -199,7 +199,8 @@ describe('idempotent event consumer', () => {
     // event of another handler between them splits the run.
     assert.deepEqual(calls, [[done.id], [a.id, b.id], [c2.id]]);
     assert.deepEqual(order, ['created', 'order.completed', 'created', 'order.completed', 'created']);
-    for (const event of [done, a, b, c2]) assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+    for (const event of [done, a, b, c2])
+      assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
   });
 
   test('a failing batch is rolled back, then its events go to the batch handler one at a time', async () => {

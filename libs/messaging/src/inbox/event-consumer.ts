@@ -278,7 +278,7 @@ export class EventConsumer {
       });
       const batchHandlerOf = (d: Delivery | undefined) =>
         d && Object.hasOwn(this.batchHandlers, d.event.type) ? this.batchHandlers[d.event.type] : undefined;
-      for (let i = 0; i < fresh.length; ) {
+      for (let i = 0; i < fresh.length;) {
         const { event, span } = fresh[i];
         const batchHandler = batchHandlerOf(fresh[i]);
         if (!batchHandler) {
