@@ -1,9 +1,35 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../shared/caller';
+import { executeBound } from '../shared/bound-sql';
 import { CustomerHistoryEntry } from './customer-history.entity';
 import type { HistoryChange } from './history';
 
 export type CustomerKind = 'individual' | 'corporate';
+
+/** A history entry to store: the entity's columns but its id. */
+export type HistoryRow = Omit<CustomerHistoryEntry, 'id'>;
+
+/** The history entries of one command, as rows. */
+export function historyRows(
+  target: { id: string; site: string; kind: CustomerKind; version: number },
+  changes: readonly HistoryChange[],
+  caller: Caller,
+  at: Date,
+): HistoryRow[] {
+  return changes.map((change) => ({
+    customerId: target.id,
+    customerKind: target.kind,
+    site: target.site,
+    field: change.field,
+    oldValue: change.oldValue,
+    newValue: change.newValue,
+    userId: caller.userId,
+    source: caller.source,
+    apiKeyId: caller.apiKeyId,
+    customerVersion: target.version,
+    at,
+  }));
+}
 
 /** Adds the history entries of one command to the unit of work of its transaction. */
 export function recordHistory(
@@ -13,19 +39,39 @@ export function recordHistory(
   caller: Caller,
   at: Date,
 ): void {
-  for (const change of changes) {
-    em.create(CustomerHistoryEntry, {
-      customerId: target.id,
-      customerKind: target.kind,
-      site: target.site,
-      field: change.field,
-      oldValue: change.oldValue,
-      newValue: change.newValue,
-      userId: caller.userId,
-      source: caller.source,
-      apiKeyId: caller.apiKeyId,
-      customerVersion: target.version,
-      at,
-    } as CustomerHistoryEntry);
+  for (const row of historyRows(target, changes, caller, at)) {
+    em.create(CustomerHistoryEntry, row as CustomerHistoryEntry);
   }
+}
+
+/** History entries of any number of commands in one statement, in the order given (their ids grow in it). */
+export async function insertHistory(em: EntityManager, rows: readonly HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await executeBound(
+    em,
+    `insert into customer_history (customer_id, customer_kind, site, field, old_value, new_value, user_id, source,
+       api_key_id, customer_version, at)
+     select customer_id, customer_kind, site, field, old_value, new_value, user_id, source, api_key_id,
+       customer_version, at
+     from jsonb_to_recordset(?::jsonb) as h(customer_id uuid, customer_kind text, site text, field text,
+       old_value jsonb, new_value jsonb, user_id text, source text, api_key_id text, customer_version bigint,
+       at timestamptz)`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          customer_id: r.customerId,
+          customer_kind: r.customerKind,
+          site: r.site,
+          field: r.field,
+          old_value: r.oldValue ?? null,
+          new_value: r.newValue ?? null,
+          user_id: r.userId ?? null,
+          source: r.source,
+          api_key_id: r.apiKeyId ?? null,
+          customer_version: r.customerVersion,
+          at: r.at,
+        })),
+      ),
+    ],
+  );
 }
