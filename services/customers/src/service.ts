@@ -103,7 +103,12 @@ export const customersServiceDefinition: ServiceDefinition<typeof customersConfi
         // The group that recorded contacts before profiles existed: its offsets and inbox carry over.
         groupId: 'customers.order-contacts',
         topics: [OrderCreatedV1.topic],
-        handlers: { [OrderCreatedV1.type]: (event, em) => resolver.onOrderCreated(event, em) },
+        handlers: {},
+        // All the orders of a transaction resolved together: a few statements per batch, not per order.
+        batchHandlers: {
+          [OrderCreatedV1.type]: (events, em, traceHeaders) =>
+            resolver.onOrdersCreated(events, em, traceHeaders),
+        },
       },
       metricsConsumer(systemClock),
     ];

@@ -100,16 +100,17 @@ export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationSh
           lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
         },
       );
-      for (const c of contacts) {
-        if (!ref.phoneRegion(c.site)) {
-          this.logger.warn(
-            { orderId: c.sourceOrderId, site: c.site },
-            'legacy contact of an unknown site dropped',
-          );
-          em.remove(c);
-          continue;
-        }
-        await this.resolver.linkOrder(em, {
+      const known = contacts.filter((c) => {
+        if (ref.phoneRegion(c.site)) return true;
+        this.logger.warn(
+          { orderId: c.sourceOrderId, site: c.site },
+          'legacy contact of an unknown site dropped',
+        );
+        return false;
+      });
+      await this.resolver.linkOrders(
+        em,
+        known.map((c) => ({
           orderId: c.sourceOrderId,
           site: c.site,
           contact: {
@@ -119,9 +120,9 @@ export class IdentityBackfill implements OnApplicationBootstrap, OnApplicationSh
             phones: c.phone ? [c.phone] : [],
             emails: c.email ? [c.email] : [],
           },
-        });
-        em.remove(c);
-      }
+        })),
+      );
+      em.remove(contacts);
       return contacts.length;
     });
   }

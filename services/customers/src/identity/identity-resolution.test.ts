@@ -5,7 +5,7 @@ import type { ServiceOrm } from '@openretail/persistence';
 import type { Caller } from '../shared/caller';
 import { customersTestDatabase, outboxOf } from '../test-support/database';
 import { identityServices, orderCreated } from '../test-support/identity';
-import { findCandidates } from './match-index';
+import { readBlocks } from './match-index';
 import { CustomerOrderLink } from './order-link.entity';
 
 const admin: Caller = { source: 'api', sites: 'all' };
@@ -299,10 +299,12 @@ describe('identity resolution at ingestion, over PostgreSQL', () => {
       `insert into customer_match_keys (site, key, customer_id) values ('cap-site', 'e:own', ?)`,
       [ids[1]],
     );
-    const found = async (keys: string[], cap: number) =>
-      (await findCandidates(orm.em.fork(), 'cap-site', keys, cap)).map(
-        (r) => (r as unknown as { id: string }).id,
-      );
+    const found = async (keys: string[], cap: number) => {
+      const lookup = { site: 'cap-site', keys, maxBlockSize: cap };
+      return (await readBlocks(orm.em.fork(), [lookup]))
+        .candidates(lookup)
+        .map((r) => (r as unknown as { id: string }).id);
+    };
     assert.deepEqual(await found(['p:shared'], 3), ids, 'at the cap the block is used');
     assert.deepEqual(await found(['p:shared'], 2), [], 'over the cap it is not');
     assert.deepEqual(await found(['p:shared', 'e:own'], 2), [ids[1]]);
