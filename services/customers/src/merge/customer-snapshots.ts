@@ -3,7 +3,8 @@ import { Customer } from '../profiles/customer.entity';
 
 /**
  * A profile row as plain JSON, every column by property name (times as ISO strings): what a merge
- * keeps to put the row back exactly.
+ * keeps to put the row back exactly. Its lists and maps are the row's own: the merge stores it
+ * before anything changes them.
  */
 export function snapshotOf(em: EntityManager, row: Customer): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -11,7 +12,7 @@ export function snapshotOf(em: EntityManager, row: Customer): Record<string, unk
     const value = (row as unknown as Record<string, unknown>)[prop.name];
     out[prop.name] = value instanceof Date ? value.toISOString() : (value ?? null);
   }
-  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+  return out;
 }
 
 /** The values of a snapshot to assign to the row again (all but the id), times as dates. */

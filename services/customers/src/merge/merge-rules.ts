@@ -42,7 +42,8 @@ const SCALARS = ['firstName', 'lastName', 'patronymic', 'birthday', 'sex', 'mana
 export function mergeProfiles(input: MergeInput, now: Date): MergeOutcome {
   const { survivor, others } = input;
   const all = [survivor, ...others];
-  const after: CustomerState = structuredClone(survivor);
+  // Every list and map of `after` is built anew below; the rest are single values.
+  const after: CustomerState = { ...survivor };
   for (const field of SCALARS) {
     if (after[field] !== undefined) continue;
     const donor = others.find((o) => o[field] !== undefined);
@@ -127,7 +128,8 @@ function union<T>(lists: readonly (readonly T[])[], key: (item: T) => string, li
       const k = key(item);
       if (seen.has(k)) continue;
       seen.add(k);
-      (kept.length < limit ? kept : dropped).push(structuredClone(item));
+      // Items are strings or flat records (phones, addresses): a shallow copy is a copy.
+      (kept.length < limit ? kept : dropped).push(typeof item === 'object' ? { ...item } : item);
     }
   }
   return { kept, dropped };
