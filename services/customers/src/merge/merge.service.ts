@@ -2,37 +2,28 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import {
   CustomerMergeUndoneV1,
-  CustomerMergedV1,
   NotFoundError,
   PreconditionError,
   ValidationError,
-  newId,
   type EventDefinition,
 } from '@openretail/contracts';
 import { recordEvent, recordEvents } from '@openretail/messaging';
 import { recordHistory } from '../history/history-rows';
 import { diffStates, type HistoryChange } from '../history/history';
-import { indexProfile, unindexProfiles } from '../identity/match-index';
+import { indexProfile } from '../identity/match-index';
 import { refreshCustomers } from '../metrics/customer-refresh';
 import { emitOrderLinked } from '../identity/identity-resolution';
 import { actorOf, customerEventsOf, customerSummary, EVENT_SOURCE } from '../profiles/customer-events';
-import { columnsOf, stateOf, viewOf } from '../profiles/customer-rows';
+import { stateOf, viewOf } from '../profiles/customer-rows';
 import { CUSTOMER_DIFF, type CustomerState, type CustomerView } from '../profiles/customer-state';
 import { Customer } from '../profiles/customer.entity';
 import { REFERENCE_DATA, type ReferenceDataProvider } from '../reference-data/customer-reference-data';
 import { canAccessSite, type Caller } from '../shared/caller';
 import { checkUuid } from '../shared/requests';
-import {
-  CustomerMerge,
-  type ContactPersonRow,
-  type MergeOrigin,
-  type MergeSnapshot,
-} from './customer-merge.entity';
-import { snapshotOf, valuesOfSnapshot } from './customer-snapshots';
-import { droppedNote, mergeProfiles } from './merge-rules';
-
-/** The most profiles one merge takes. */
-export const MAX_MERGE_SIZE = 100;
+import { CustomerMerge, type MergeOrigin, type MergeSnapshot } from './customer-merge.entity';
+import { valuesOfSnapshot } from './customer-snapshots';
+import { checkMergeable, MAX_MERGE_SIZE, oldest, planMerge } from './merge-plan';
+import { writeMerges } from './merge-writes';
 
 export interface MergeRequest {
   /** Every profile of the merge, the survivor included. */
@@ -74,7 +65,9 @@ export interface MergeView {
  * the merged profiles as tombstones (merged_into), their notes, contact persons and order links
  * moved, the suggestions inside the merge accepted, the match keys, the history of every profile,
  * the merge record with everything it changed as it was, and the events: customer.updated of the
- * survivor, customer.merged, and a customer.order-linked per order moved.
+ * survivor, customer.merged, and a customer.order-linked per order moved. A merge is planned
+ * (merge-plan.ts) and written (merge-writes.ts) as a deduplication job's chunk of merges is: one
+ * plan written alone.
  */
 @Injectable()
 export class MergeService {
@@ -104,186 +97,23 @@ export class MergeService {
       throw ValidationError.field('survivorId', 'must be one of customerIds');
     }
     const rows = await this.lockProfiles(em, ids, caller);
-    const sites = new Set(rows.map((r) => r.site));
-    if (sites.size > 1)
-      throw ValidationError.field('customerIds', 'customers of different sites cannot be merged');
-    for (const row of rows) {
-      if (row.mergedInto) {
-        throw new PreconditionError(`customer ${row.id} was merged into ${row.mergedInto} already`);
-      }
-    }
-    const byAge = [...rows].sort(
-      (x, y) => x.createdAt.getTime() - y.createdAt.getTime() || (x.id < y.id ? -1 : 1),
-    );
-    const survivor = survivorId ? rows.find((r) => r.id === survivorId)! : byAge[0];
-    const merged = byAge.filter((r) => r !== survivor);
-    const mergedIds = merged.map((r) => r.id);
-    const site = survivor.site;
-    const mergeId = newId();
-    const now = new Date();
-    const ref = await this.referenceData.get();
-
-    const snapshot: MergeSnapshot = {
-      customers: [survivor, ...merged].map((row) => snapshotOf(em, row)),
-      notes: [],
-      contactPersons: [],
-      links: [],
-      suggestions: [],
-    };
-    const before = stateOf(survivor);
-    const outcome = mergeProfiles({ survivor: before, others: merged.map(stateOf) }, now);
-
-    // Tombstones first: the survivor may take one's externalId, which must be free by then.
-    for (const row of merged) {
-      const tombstoneBefore = stateOf(row);
-      const version = row.version + 1;
-      em.assign(row, {
-        mergedInto: survivor.id,
-        version,
-        updatedAt: now,
-        ...(outcome.externalIdFrom === row.id ? { externalId: null } : {}),
-      } as Partial<Customer>);
-      const changes: HistoryChange[] = [
-        ...diffStates(tombstoneBefore, stateOf(row), CUSTOMER_DIFF),
-        { field: 'mergedInto', oldValue: null, newValue: survivor.id },
-      ];
-      recordHistory(em, { id: row.id, site, kind: 'individual', version }, changes, caller, now);
-    }
-    await em.flush();
-
-    const survivorVersion = survivor.version + 1;
-    em.assign(survivor, { ...columnsOf(outcome.after), version: survivorVersion });
-    await em.flush();
-
-    snapshot.notes = await em.execute<{ id: string; customerId: string }[]>(
-      `with moved as (
-         select id, customer_id from customer_notes
-         where customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid) for update
-       )
-       update customer_notes n set customer_id = ? from moved where n.id = moved.id
-       returning moved.id, moved.customer_id as "customerId"`,
-      [JSON.stringify(mergedIds), survivor.id],
-    );
-    snapshot.contactPersons = await this.moveContactPersons(em, mergedIds, survivor.id);
-    snapshot.links = await em.execute<{ orderId: string; customerId: string }[]>(
-      `with moved as (
-         select order_id, customer_id from customer_order_links
-         where customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid) for update
-       )
-       update customer_order_links l set customer_id = ?, updated_at = ? from moved
-       where l.order_id = moved.order_id
-       returning moved.order_id as "orderId", moved.customer_id as "customerId"`,
-      [JSON.stringify(mergedIds), survivor.id, now],
-    );
-    snapshot.links.sort((x, y) => (x.orderId < y.orderId ? -1 : 1));
-    snapshot.suggestions = await em.execute<MergeSnapshot['suggestions']>(
-      `with decided as (
-         select id, status, decided_by, decided_at, merge_id from customer_match_suggestions
-         where status = 'open' and (id = ? or (customer_a in (select jsonb_array_elements_text(?::jsonb)::uuid)
-           and customer_b in (select jsonb_array_elements_text(?::jsonb)::uuid)))
-         for update
-       )
-       update customer_match_suggestions s set status = 'accepted', decided_by = ?, decided_at = ?,
-         merge_id = ?, updated_at = ?
-       from decided where s.id = decided.id
-       returning decided.id, decided.status, decided.decided_by as "decidedBy",
-         decided.decided_at as "decidedAt", decided.merge_id as "mergeId"`,
-      [
-        request.suggestionId ?? null,
-        JSON.stringify(ids),
-        JSON.stringify(ids),
-        caller.userId ?? null,
-        now,
-        mergeId,
-        now,
-      ],
-    );
-    const note = droppedNote(outcome.dropped, mergedIds);
-    if (note) {
-      snapshot.createdNoteId = newId();
-      await em.execute(
-        `insert into customer_notes (id, customer_id, site, text, author_id, source, created_at)
-         values (?, ?, ?, ?, ?, ?, ?)`,
-        [snapshot.createdNoteId, survivor.id, site, note, caller.userId ?? null, caller.source, now],
-      );
-    }
-
-    const changes = diffStates(before, outcome.after, CUSTOMER_DIFF);
-    recordHistory(
+    checkMergeable(rows);
+    const survivor = survivorId ? rows.find((r) => r.id === survivorId)! : oldest(rows);
+    const plan = planMerge(
       em,
-      { id: survivor.id, site, kind: 'individual', version: survivorVersion },
-      [
-        ...changes,
-        {
-          field: 'merge',
-          oldValue: null,
-          newValue: { mergeId, mergedIds, orders: snapshot.links.length, notes: snapshot.notes.length },
-        },
-      ],
-      caller,
-      now,
+      rows,
+      survivor,
+      {
+        origin: request.origin,
+        ...(request.suggestionId ? { suggestionId: request.suggestionId } : {}),
+        ...(request.jobId ? { jobId: request.jobId } : {}),
+      },
+      new Date(),
     );
-    await unindexProfiles(em, mergedIds);
-    await indexProfile(em, outcome.after, ref);
-    // The survivor's metrics and segments from the orders of the whole family, now one customer.
-    await refreshCustomers(em, [survivor.id, ...mergedIds], now);
-    await em.refresh(survivor);
-
-    const record = em.create(CustomerMerge, {
-      id: mergeId,
-      site,
-      survivorId: survivor.id,
-      mergedIds,
-      origin: request.origin,
-      ...(request.suggestionId ? { suggestionId: request.suggestionId } : {}),
-      ...(request.jobId ? { jobId: request.jobId } : {}),
-      snapshot,
-      changedFields: changes.map((c) => c.field),
-      survivorVersion,
-      createdAt: now,
-      ...(caller.userId ? { createdBy: caller.userId } : {}),
-      source: caller.source,
-    });
-    await em.flush();
-
-    if (changes.length > 0) {
-      await recordEvents(
-        em,
-        customerEventsOf(
-          { before, after: outcome.after, noop: false, history: changes },
-          caller,
-          survivorVersion,
-        ),
-      );
-    }
-    await recordEvent(
-      em,
-      CustomerMergedV1,
-      CustomerMergedV1.create(
-        {
-          customer: customerSummary(outcome.after, survivorVersion),
-          actor: actorOf(caller),
-          mergeId,
-          survivorId: survivor.id,
-          mergedIds,
-          linkedOrderIds: snapshot.links.map((l) => l.orderId),
-        },
-        { source: EVENT_SOURCE, aggregateId: survivor.id, occurredAt: now },
-      ),
-    );
-    for (const link of snapshot.links) {
-      await emitOrderLinked(em, {
-        orderId: link.orderId,
-        site,
-        customerId: survivor.id,
-        previousCustomerId: link.customerId,
-        decision: 'merged',
-        mergeId,
-        caller,
-        at: now,
-      });
-    }
-    return { ...mergeViewOf(record), undoable: true, survivor: viewOf(survivor) };
+    const [merge] = await writeMerges(em, [plan], caller, await this.referenceData.get());
+    // The rows were written by statements: the unit of work has them as they were.
+    for (const row of rows) await em.refresh(row);
+    return { ...mergeViewOf(merge.record), undoable: true, survivor: viewOf(survivor) };
   }
 
   /**
@@ -487,40 +317,6 @@ export class MergeService {
       if (!row || !canAccessSite(caller, row.site)) throw new NotFoundError(`customer ${id} not found`);
     }
     return rows;
-  }
-
-  /** Contact persons naming a merged profile name the survivor; a row the survivor already has is dropped. */
-  private async moveContactPersons(
-    em: EntityManager,
-    mergedIds: readonly string[],
-    survivorId: string,
-  ): Promise<MergeSnapshot['contactPersons']> {
-    const rows = await em.execute<{ row: ContactPersonRow }[]>(
-      `select to_jsonb(cc) as row from corporate_contacts cc
-       where customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid)
-       order by corporate_customer_id, customer_id for update`,
-      [JSON.stringify(mergedIds)],
-    );
-    const out: MergeSnapshot['contactPersons'] = [];
-    for (const { row } of rows) {
-      const [taken] = await em.execute<{ n: number }[]>(
-        `select 1 as n from corporate_contacts where corporate_customer_id = ? and customer_id = ?`,
-        [row.corporate_customer_id, survivorId],
-      );
-      if (taken) {
-        await em.execute(
-          `delete from corporate_contacts where corporate_customer_id = ? and customer_id = ?`,
-          [row.corporate_customer_id, row.customer_id],
-        );
-      } else {
-        await em.execute(
-          `update corporate_contacts set customer_id = ? where corporate_customer_id = ? and customer_id = ?`,
-          [survivorId, row.corporate_customer_id, row.customer_id],
-        );
-      }
-      out.push({ row, dropped: Boolean(taken) });
-    }
-    return out;
   }
 
   private async restoreContactPersons(

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@openretail/contracts';
 import type { FieldContribution, PairScore } from '../matching';
+import { executeBound } from '../shared/bound-sql';
 
 /** A possible duplicate to file: the pair's score from `score.aId`'s side. */
 export interface SuggestionDraft {
@@ -57,7 +58,8 @@ export async function fileSuggestions(
       job_id: d.jobId ?? null,
     };
   });
-  const filed = await em.execute<{ id: string }[]>(
+  const filed = await executeBound<{ id: string }[]>(
+    em,
     `with recursive input as (
        select distinct on (a, b) * from jsonb_to_recordset(?::jsonb) as x(id uuid, site text, a uuid, b uuid,
          weight float8, probability float8, contributions jsonb, contradictions text[], origin text,
