@@ -478,13 +478,11 @@ class ResolutionBatch {
         headers: items[i].traceHeaders,
       });
     }
-    await insertLinks(this.em, made);
-    const events = outcomes.flatMap((o) => o.events);
-    if (events.length) {
-      const { sql, param } = outboxInsert(events);
-      await executeBound(this.em, sql, [param]);
-      eventsRecordedIn(this.em);
-    }
+    await insertLinksAndEvents(
+      this.em,
+      made,
+      outcomes.flatMap((o) => o.events),
+    );
   }
 }
 
@@ -526,37 +524,47 @@ async function fileBatchSuggestions(
   return drafts.map((list) => [...new Set(list.map(pairOf))].sort().flatMap((pair) => filed.get(pair) ?? []));
 }
 
-/** New links, one statement for all. */
-async function insertLinks(em: EntityManager, links: readonly OrderLinkView[]): Promise<void> {
-  if (links.length === 0) return;
-  await executeBound(
-    em,
-    `insert into customer_order_links (order_id, site, customer_id, decision, candidate_id, weight,
-       candidate_decision, contributions, contradictions, suggestion_ids, linked_at, updated_at)
-     select order_id, site, customer_id, decision, candidate_id, weight, candidate_decision, contributions,
-       contradictions, suggestion_ids, linked_at, updated_at
-     from jsonb_to_recordset(?::jsonb) as l(order_id uuid, site text, customer_id uuid, decision text,
-       candidate_id uuid, weight float8, candidate_decision text, contributions jsonb, contradictions text[],
-       suggestion_ids text[], linked_at timestamptz, updated_at timestamptz)`,
-    [
-      JSON.stringify(
-        links.map((l) => ({
-          order_id: l.orderId,
-          site: l.site,
-          customer_id: l.customerId,
-          decision: l.decision,
-          candidate_id: l.candidateId ?? null,
-          weight: l.weight ?? null,
-          candidate_decision: l.candidateDecision ?? null,
-          contributions: l.contributions ?? null,
-          contradictions: l.contradictions ?? null,
-          suggestion_ids: l.suggestionIds ?? null,
-          linked_at: l.linkedAt,
-          updated_at: l.updatedAt,
-        })),
-      ),
-    ],
-  );
+/** New links and the events of the batch, in one statement. */
+async function insertLinksAndEvents(
+  em: EntityManager,
+  links: readonly OrderLinkView[],
+  events: OutboxEvent[],
+): Promise<void> {
+  const linked = links.length
+    ? `insert into customer_order_links (order_id, site, customer_id, decision, candidate_id, weight,
+         candidate_decision, contributions, contradictions, suggestion_ids, linked_at, updated_at)
+       select order_id, site, customer_id, decision, candidate_id, weight, candidate_decision, contributions,
+         contradictions, suggestion_ids, linked_at, updated_at
+       from jsonb_to_recordset(?::jsonb) as l(order_id uuid, site text, customer_id uuid, decision text,
+         candidate_id uuid, weight float8, candidate_decision text, contributions jsonb, contradictions text[],
+         suggestion_ids text[], linked_at timestamptz, updated_at timestamptz)`
+    : undefined;
+  const outbox = events.length ? outboxInsert(events) : undefined;
+  if (!linked && !outbox) return;
+  const params = links.length
+    ? [
+        JSON.stringify(
+          links.map((l) => ({
+            order_id: l.orderId,
+            site: l.site,
+            customer_id: l.customerId,
+            decision: l.decision,
+            candidate_id: l.candidateId ?? null,
+            weight: l.weight ?? null,
+            candidate_decision: l.candidateDecision ?? null,
+            contributions: l.contributions ?? null,
+            contradictions: l.contradictions ?? null,
+            suggestion_ids: l.suggestionIds ?? null,
+            linked_at: l.linkedAt,
+            updated_at: l.updatedAt,
+          })),
+        ),
+      ]
+    : [];
+  // The outbox insert ends in its FROM clause: it goes last, after the links' CTE.
+  const sql = linked && outbox ? `with linked as (${linked}) ${outbox.sql}` : (linked ?? outbox!.sql);
+  await executeBound(em, sql, outbox ? [...params, outbox.param] : params);
+  if (outbox) eventsRecordedIn(em);
 }
 
 /**
