@@ -233,3 +233,157 @@ describe('deduplication jobs, over PostgreSQL', () => {
     assert.ok(report.suggestionsFiled >= 3);
   });
 });
+
+describe('deduplication jobs, their merges', () => {
+  let orm: ServiceOrm;
+  let close: () => Promise<void>;
+  let s: ReturnType<typeof identityServices>;
+
+  before(async () => {
+    ({ orm, close } = await customersTestDatabase('dedup_job_merges'));
+    s = identityServices(orm);
+  });
+  after(() => close?.());
+
+  const q = <T extends object>(sql: string, params: unknown[] = []) =>
+    orm.em.fork().execute<T[]>(sql, params);
+  /** A row's content as an undo must restore it: everything but the version and the time of the change. */
+  const contentOf = async (ids: string[]) =>
+    (await orm.em.fork().find(Customer, { id: { $in: ids } }, { orderBy: { id: 'asc' } })).map((row) => {
+      const { version: _v, updatedAt: _u, ...rest } = row as Customer & Record<string, unknown>;
+      return JSON.parse(JSON.stringify(rest)) as unknown;
+    });
+  const keysOf = (ids: string[]) =>
+    q<{ customer_id: string; key: string }>(
+      `select customer_id, key from customer_match_keys
+       where customer_id in (select jsonb_array_elements_text(?::jsonb)::uuid) order by customer_id, key`,
+      [JSON.stringify(ids)],
+    );
+
+  test('a job stopped in its merges resumes at its cursor: no cluster merged twice, none lost', async () => {
+    const base = await seed(orm, s, 'pult');
+    const first = s.jobs();
+    first.mergeChunk = 1;
+    first.events.on('checkpoint', (id: string, phase: string) => {
+      if (phase === 'merging') void first.pause(id);
+    });
+    const started = await first.start('pult', {}, admin);
+    await first.settled(started.id);
+    const paused = await first.get(started.id, admin);
+    assert.equal(paused.status, 'running');
+    assert.equal(paused.phase, 'merging');
+    assert.deepEqual(paused.progress.clusters, { done: 1, total: 3 }, 'stopped after one chunk of merges');
+    assert.equal(paused.merges, 1);
+    assert.ok(paused.progress.rate > 0);
+
+    const second = s.jobs();
+    second.mergeChunk = 1;
+    assert.deepEqual(await second.takeOver(), [started.id]);
+    await second.settled(started.id);
+    const done = await second.get(started.id, admin);
+    assert.equal(done.status, 'completed', done.error);
+    assert.equal(done.report?.merges, 2);
+    assert.equal(done.report?.profilesMerged, 3);
+    assert.equal(done.report?.clustersSkipped, 1);
+    const records = await q<{ survivor_id: string; n: number }>(
+      `select survivor_id, count(*)::int as n from customer_merges where job_id = ? group by survivor_id order by 1`,
+      [started.id],
+    );
+    assert.deepEqual(
+      records.map((r) => [r.survivor_id, r.n]),
+      [base.volkov[0].customer.id, base.morozova[0].customer.id].sort().map((id) => [id, 1]),
+      'one merge record per cluster',
+    );
+    const events = await q<{ n: number }>(
+      `select count(*)::int as n from outbox_message where event_type = 'customer.merged'
+       and envelope->'payload'->>'mergeId' in (select id::text from customer_merges where job_id = ?)`,
+      [started.id],
+    );
+    assert.equal(events[0].n, 2, 'one customer.merged per merge');
+  });
+
+  test('a chunk whose write fails is rolled back whole; the chunks before it stay merged', async () => {
+    const base = await seed(orm, s, 'pult-opt');
+    const failing = base.morozova[0].customer.id;
+    await q(
+      `create function test_fail_merge() returns trigger language plpgsql as $$
+       begin
+         if new.customer_id = '${failing}' then raise exception 'injected failure'; end if;
+         return new;
+       end $$`,
+    );
+    await q(
+      `create trigger test_fail_merge before insert on customer_history
+       for each row execute function test_fail_merge()`,
+    );
+    const morozova = base.morozova.map((m) => m.customer.id);
+    const before = await contentOf(morozova);
+    const versions = await q<{ version: string }>(
+      `select version from customers where id in (?, ?) order by id`,
+      morozova,
+    );
+    try {
+      const jobs = s.jobs();
+      jobs.mergeChunk = 1;
+      const started = await jobs.start('pult-opt', {}, admin);
+      await jobs.settled(started.id);
+      const failed = await jobs.get(started.id, admin);
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error ?? '', /injected failure/);
+      assert.deepEqual(failed.progress.clusters, { done: 1, total: 3 });
+      assert.equal(failed.merges, 1, 'the first chunk stays merged');
+      const volkov = base.volkov.map((v) => v.customer.id);
+      assert.equal((await orm.em.fork().find(Customer, { id: { $in: volkov }, mergedInto: null })).length, 1);
+
+      assert.deepEqual(await contentOf(morozova), before, 'nothing of the failed chunk is left');
+      assert.deepEqual(
+        await q(`select version from customers where id in (?, ?) order by id`, morozova),
+        versions,
+      );
+      const [left] = await q<{ merges: number; history: number; events: number }>(
+        `select (select count(*)::int from customer_merges where survivor_id = ?) as merges,
+           (select count(*)::int from customer_history where customer_id in (?, ?) and field in ('merge', 'mergedInto')) as history,
+           (select count(*)::int from outbox_message where event_type = 'customer.merged' and message_key = ?) as events`,
+        [failing, ...morozova, failing],
+      );
+      assert.deepEqual(left, { merges: 0, history: 0, events: 0 });
+    } finally {
+      await q(`drop trigger test_fail_merge on customer_history`);
+      await q(`drop function test_fail_merge`);
+    }
+    const again = s.jobs();
+    const next = await again.start('pult-opt', {}, admin);
+    await again.settled(next.id);
+    const report = (await again.get(next.id, admin)).report!;
+    assert.equal(report.merges, 1, 'the next job merges what the failed chunk did not');
+  });
+
+  test('a merge a job made undoes exactly', async () => {
+    const base = await seed(orm, s, 'minsk');
+    const all = Object.values(base).flatMap((group) => group.map((v) => v.customer.id));
+    const before = new Map((await contentOf(all)).map((c, i) => [[...all].sort()[i], c]));
+    const keys = await keysOf(all);
+    const jobs = s.jobs();
+    const started = await jobs.start('minsk', {}, admin);
+    await jobs.settled(started.id);
+    const [merge] = await q<{ id: string; survivor_id: string; merged_ids: string[] }>(
+      `select id, survivor_id, merged_ids from customer_merges where job_id = ? order by created_at limit 1`,
+      [started.id],
+    );
+    const ids = [merge.survivor_id, ...merge.merged_ids].sort();
+    const view = await s.merges.get(merge.id, admin);
+    assert.deepEqual([view.origin, view.jobId, view.undoable], ['batch', started.id, true]);
+
+    await s.merges.undo(merge.id, admin);
+    assert.deepEqual(
+      await contentOf(ids),
+      ids.map((id) => before.get(id)),
+      'every profile back as it was',
+    );
+    assert.deepEqual(
+      await keysOf(ids),
+      keys.filter((k) => ids.includes(k.customer_id)),
+      'and matched by its keys again',
+    );
+  });
+});

@@ -8,6 +8,7 @@ import {
   DomainError,
   NotFoundError,
   PermissionDeniedError,
+  PreconditionError,
   ValidationError,
   newId,
 } from '@openretail/contracts';
@@ -15,23 +16,29 @@ import { APP_LOGGER, type Logger } from '@openretail/observability';
 import {
   DedupJob,
   countTermFrequencies,
+  scanInParallel,
   termFrequencies,
+  type BatchClusters,
   type BatchPair,
   type NormalisedRecord,
 } from '../matching';
 import { IdentityBackfill } from '../identity/backfill';
 import { MatchSettings } from '../identity/match-settings';
 import { SYSTEM_CALLER } from '../identity/profile-writes';
-import { MergeService } from '../merge/merge.service';
+import { checkMergeable, planMerge, type MergePlan } from '../merge/merge-plan';
+import { readProfiles, writeMerges } from '../merge/merge-writes';
 import { fileSuggestions } from '../merge/suggestion-filing';
+import { Customer } from '../profiles/customer.entity';
 import {
   REFERENCE_DATA,
   siteRegion,
+  type CustomerReferenceData,
   type ReferenceDataProvider,
 } from '../reference-data/customer-reference-data';
+import { executeBound } from '../shared/bound-sql';
 import { canAccessSite, readableSites, type Caller } from '../shared/caller';
 import { checkUuid } from '../shared/requests';
-import { CustomerDedupJob, CustomerDedupJobPair, type DedupJobReport } from './dedup-job.entity';
+import { CustomerDedupJob, type DedupJobReport } from './dedup-job.entity';
 
 export interface DedupJobView {
   id: string;
@@ -64,10 +71,26 @@ export interface DedupJobView {
 }
 
 const LOAD_PAGE = 20_000;
-const PAIR_PAGE = 50_000;
-/** Clusters merged per transaction, and suggestions filed per transaction. */
-const MERGE_BATCH = 20;
-const SUGGEST_BATCH = 500;
+const PAIR_PAGE = 100_000;
+/** Suggestions filed per transaction. */
+const SUGGEST_BATCH = 2_000;
+/** Rounds of a chunk's merges (see mergeChunkOf) before the clusters still deferred are given up. */
+const MERGE_ROUNDS = 5;
+
+type Cluster = BatchClusters['clusters'][number];
+
+/** A cluster of a chunk as read before it is written: the merge planned, or why there is none. */
+interface PreparedCluster {
+  cluster: Cluster;
+  /** The live profiles the cluster's members are now, survivor first. */
+  ids: string[];
+  plan?: MergePlan;
+  /** A manager rejected a pair among these profiles: the cluster's pairs are filed instead. */
+  rejected?: boolean;
+  /** Shares a profile with a cluster before it in the chunk, or one was merged under the job: planned again once the others are written. */
+  deferred?: boolean;
+  error?: DomainError;
+}
 
 interface Running {
   abort: AbortController;
@@ -93,7 +116,12 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   heartbeatMs = 2_000;
   /** Records per scan checkpoint. */
   chunkSize = 5_000;
-  /** Emits 'checkpoint' (job id) after every checkpoint is committed. */
+  /** Clusters merged per transaction (with the checkpoint that moves past them). */
+  mergeChunk = 2_000;
+  /** Worker threads the scan adds to this one over a base of `parallelFrom` records or more. */
+  scanThreads = 1;
+  parallelFrom = 100_000;
+  /** Emits 'checkpoint' (job id, phase) after every checkpoint is committed. */
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Running>();
   private poller?: NodeJS.Timeout;
@@ -103,7 +131,6 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly orm: MikroORM,
     @Inject(REFERENCE_DATA) private readonly referenceData: ReferenceDataProvider,
     private readonly settings: MatchSettings,
-    private readonly merges: MergeService,
     private readonly backfill: IdentityBackfill,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -262,7 +289,9 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       if (job.phase === 'scanning') {
         const scoredBefore = job.pairsScored;
-        const scan = await dedup.scan({
+        const scan = await scanInParallel(dedup, {
+          threads: records.length >= this.parallelFrom ? this.scanThreads : 0,
+          tfTable: table,
           from: job.cursor,
           chunkSize: this.chunkSize,
           signal,
@@ -278,13 +307,16 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
         job.phase = 'merging';
       }
       const pairs = await this.loadPairs(id);
+      const auto = pairs.filter((p) => p.decision === 'auto-merge');
+      const { clusters, refused } = job.autoMerge ? dedup.cluster(auto) : { clusters: [], refused: auto };
       if (job.phase === 'merging') {
-        const finished = await this.mergeClusters(job, dedup, pairs, signal);
+        const finished = await this.mergeClusters(job, dedup, pairs, clusters, signal);
         if (!finished) return await this.release(job);
         job.phase = 'suggesting';
       }
       if (job.phase === 'suggesting') {
-        const finished = await this.fileAll(job, dedup, pairs, signal);
+        const list = [...pairs.filter((p) => p.decision === 'suggest'), ...refused];
+        const finished = await this.fileAll(job, dedup, list, signal);
         if (!finished) return await this.release(job);
       }
       const final = await this.orm.em.fork().findOneOrFail(CustomerDedupJob, { id });
@@ -380,7 +412,8 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     const auto = pairs.filter((p) => p.decision === 'auto-merge').length;
     await this.orm.em.fork().transactional(async (em) => {
       if (pairs.length > 0) {
-        await em.execute(
+        await executeBound(
+          em,
           `insert into customer_dedup_job_pairs (job_id, a, b, a_id, b_id, weight, decision)
            select ?, a, b, a_id, b_id, weight, decision
            from jsonb_to_recordset(?::jsonb) as p(a int, b int, a_id uuid, b_id uuid, weight float8, decision text)
@@ -409,7 +442,7 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       );
     });
     job.cursor = cursor;
-    this.events.emit('checkpoint', job.id);
+    this.events.emit('checkpoint', job.id, 'scanning');
   }
 
   /**
@@ -428,103 +461,223 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Every pair the scan kept, in (a, b) order. */
   private async loadPairs(jobId: string): Promise<BatchPair[]> {
     const pairs: BatchPair[] = [];
-    for (let offset = 0; ; offset += PAIR_PAGE) {
-      const rows = await this.orm.em
-        .fork()
-        .find(CustomerDedupJobPair, { jobId }, { orderBy: { a: 'asc', b: 'asc' }, limit: PAIR_PAGE, offset });
+    for (let after = { a: -1, b: -1 }; ;) {
+      const rows = await this.orm.em.fork().execute<
+        {
+          a: number;
+          b: number;
+          a_id: string;
+          b_id: string;
+          weight: number;
+          decision: BatchPair['decision'];
+        }[]
+      >(
+        `select a, b, a_id, b_id, weight, decision from customer_dedup_job_pairs
+         where job_id = ? and (a, b) > (?, ?) order by a, b limit ?`,
+        [jobId, after.a, after.b, PAIR_PAGE],
+      );
       for (const r of rows)
-        pairs.push({ a: r.a, b: r.b, aId: r.aId, bId: r.bId, weight: r.weight, decision: r.decision });
+        pairs.push({ a: r.a, b: r.b, aId: r.a_id, bId: r.b_id, weight: r.weight, decision: r.decision });
       if (rows.length < PAIR_PAGE) return pairs;
+      after = rows[rows.length - 1];
     }
   }
 
   /**
    * Merges each cluster into its oldest profile (as those profiles are now: one may have been merged
-   * since), a batch of clusters per transaction with the cursor. A cluster holding a pair a manager
-   * rejected is not merged: its pairs are filed as suggestions instead.
+   * since), a chunk of clusters per transaction with the cursor, written with a few statements for
+   * the whole chunk (writeMerges). Two chunks are in flight: one is read, locked and planned while
+   * PostgreSQL writes the one before it, and writes only once that one is committed (or rolls back
+   * with it). A cluster holding a pair a manager rejected is not merged: its pairs are filed as
+   * suggestions instead.
    */
   private async mergeClusters(
     job: CustomerDedupJob,
     dedup: DedupJob,
     pairs: readonly BatchPair[],
+    clusters: readonly Cluster[],
     signal: AbortSignal,
   ): Promise<boolean> {
-    const clusters = job.autoMerge
-      ? dedup.cluster(pairs.filter((p) => p.decision === 'auto-merge')).clusters
-      : [];
     await this.update(job.id, { clusters: clusters.length });
+    const ref = await this.referenceData.get();
     const started = performance.now();
     const from = job.mergeCursor;
-    for (let i = from; i < clusters.length; i += MERGE_BATCH) {
-      if (signal.aborted) return false;
-      const batch = clusters.slice(i, i + MERGE_BATCH);
-      const done = Math.min(i + MERGE_BATCH, clusters.length);
-      await this.orm.em.fork().transactional(async (em) => {
-        let merges = 0;
-        let profilesMerged = 0;
-        let skipped = 0;
-        let filed = 0;
-        for (const cluster of batch) {
-          const roots = await liveRoots(em, cluster.members);
-          const survivor = roots.get(cluster.id);
-          const ids = [...new Set(roots.values())];
-          if (!survivor || ids.length < 2) continue;
-          if (await anyRejected(em, ids)) {
-            skipped++;
-            const members = new Set(cluster.members);
-            const inside = pairs.filter((p) => members.has(p.aId) && members.has(p.bId));
-            filed += (await this.file(em, job, dedup, inside)).length;
-            continue;
-          }
-          try {
-            // A savepoint each: a cluster whose profiles changed under the job is skipped, not the batch.
-            await em.transactional((inner) =>
-              this.merges.mergeIn(
-                inner,
-                { customerIds: ids, survivorId: survivor, origin: 'batch', jobId: job.id },
-                SYSTEM_CALLER,
-              ),
-            );
-            merges++;
-            profilesMerged += ids.length - 1;
-          } catch (e) {
-            if (!(e instanceof DomainError)) throw e;
-            skipped++;
-            this.logger.warn({ err: e, jobId: job.id, cluster: ids }, 'cluster not merged');
-          } finally {
-            // Every merge is written by now: without this, each flush of the batch would go over
-            // every profile, history entry and merge record of the clusters before it.
-            em.clear();
-          }
-        }
-        const rate = (done - from) / Math.max((performance.now() - started) / 1000, 1e-3);
-        await this.checkpoint(
-          em,
-          job.id,
-          `merge_cursor = ?, merges = merges + ?, profiles_merged = profiles_merged + ?,
+    let cursor = from;
+    let previous: Promise<boolean> | undefined;
+    for (let i = from; i < clusters.length && !signal.aborted; i += this.mergeChunk) {
+      const done = Math.min(i + this.mergeChunk, clusters.length);
+      const before = previous;
+      previous = this.mergeChunkOf(
+        job,
+        dedup,
+        pairs,
+        clusters.slice(i, done),
+        ref,
+        before,
+        signal,
+        async (em, counts) => {
+          const rate = (done - from) / Math.max((performance.now() - started) / 1000, 1e-3);
+          await this.checkpoint(
+            em,
+            job.id,
+            `merge_cursor = ?, merges = merges + ?, profiles_merged = profiles_merged + ?,
            clusters_skipped = clusters_skipped + ?, suggestions_filed = suggestions_filed + ?, rate = ?, eta_seconds = ?`,
-          [done, merges, profilesMerged, skipped, filed, rate, (clusters.length - done) / rate],
-        );
-      });
-      this.events.emit('checkpoint', job.id);
+            [
+              done,
+              counts.merges,
+              counts.profilesMerged,
+              counts.skipped,
+              counts.filed,
+              rate,
+              (clusters.length - done) / rate,
+            ],
+          );
+          cursor = done;
+        },
+      );
+      // Its failure is the one before's or its own, and reaches the caller through the await below.
+      previous.catch(() => undefined);
+      if (before && !(await before)) break;
     }
+    if (previous) await previous;
+    if (cursor < clusters.length) return false;
     await this.update(job.id, { phase: 'suggesting' });
     return true;
   }
 
   /**
-   * Files the pairs between the thresholds, the automatic pairs the clustering refused (they would
-   * have joined contradicting profiles) and, when the job does not merge, every automatic pair.
+   * One chunk's transaction: its profiles read and locked and its merges planned, then, once the
+   * chunk before is committed (`before` true), its merges and its checkpoint written. Resolves
+   * false, writing nothing, when the job stopped meanwhile; fails when the chunk before failed. A
+   * cluster that shares a profile with one before it in the chunk, or whose profiles were merged
+   * under the job, is planned again from the locked rows after the others are written.
+   */
+  private async mergeChunkOf(
+    job: CustomerDedupJob,
+    dedup: DedupJob,
+    pairs: readonly BatchPair[],
+    clusters: readonly Cluster[],
+    ref: CustomerReferenceData,
+    before: Promise<boolean> | undefined,
+    signal: AbortSignal,
+    checkpoint: (em: EntityManager, counts: MergeCounts) => Promise<void>,
+  ): Promise<boolean> {
+    const written = await this.orm.em.fork().transactional(async (em) => {
+      let round = await this.prepareMerges(em, job, clusters);
+      if (before && !(await before)) return false;
+      if (signal.aborted) return false;
+      const counts: MergeCounts = { merges: 0, profilesMerged: 0, skipped: 0, filed: 0 };
+      for (let n = 1; ; n++) {
+        const planned = round.filter((c) => c.plan);
+        await writeMerges(
+          em,
+          planned.map((c) => c.plan!),
+          SYSTEM_CALLER,
+          ref,
+        );
+        counts.merges += planned.length;
+        for (const c of planned) counts.profilesMerged += c.ids.length - 1;
+        for (const c of round) {
+          if (c.rejected) {
+            counts.skipped++;
+            const members = new Set(c.cluster.members);
+            const inside = pairs.filter((p) => members.has(p.aId) && members.has(p.bId));
+            counts.filed += (await this.file(em, job, dedup, inside)).length;
+          } else if (c.error) {
+            counts.skipped++;
+            this.logger.warn({ err: c.error, jobId: job.id, cluster: c.ids }, 'cluster not merged');
+          }
+        }
+        const again = round.filter((c) => c.deferred).map((c) => c.cluster);
+        if (again.length === 0) break;
+        if (n === MERGE_ROUNDS) {
+          counts.skipped += again.length;
+          this.logger.warn(
+            { jobId: job.id, clusters: again.length },
+            'clusters not merged: their profiles kept changing under the job',
+          );
+          break;
+        }
+        round = await this.prepareMerges(em, job, again);
+      }
+      await checkpoint(em, counts);
+      return true;
+    });
+    if (written) this.events.emit('checkpoint', job.id, 'merging');
+    return written;
+  }
+
+  /**
+   * Reads a chunk of clusters as their profiles are now, locking them, and plans each merge: the
+   * live profiles the members are (liveRoots), whether a manager rejected a pair among them, their
+   * rows and the merge by the rules. A cluster sharing a profile with one before it, or whose
+   * profiles turn out merged once locked, is deferred.
+   */
+  private async prepareMerges(
+    em: EntityManager,
+    job: CustomerDedupJob,
+    clusters: readonly Cluster[],
+  ): Promise<PreparedCluster[]> {
+    const roots = await liveRoots(
+      em,
+      clusters.flatMap((c) => c.members),
+    );
+    const out: PreparedCluster[] = [];
+    for (const cluster of clusters) {
+      const survivor = roots.get(cluster.id);
+      if (!survivor) continue;
+      const others = cluster.members
+        .map((m) => roots.get(m))
+        .filter((r): r is string => !!r && r !== survivor);
+      const ids = [survivor, ...new Set(others)];
+      if (ids.length >= 2) out.push({ cluster, ids });
+    }
+    const rejected = await rejectedGroups(
+      em,
+      out.map((c) => c.ids),
+    );
+    const claimed = new Set<string>();
+    for (const [i, c] of out.entries()) {
+      if (rejected.has(i)) c.rejected = true;
+      else if (c.ids.some((id) => claimed.has(id))) c.deferred = true;
+      else for (const id of c.ids) claimed.add(id);
+    }
+    const planned = out.filter((c) => !c.rejected && !c.deferred);
+    const rows = await readProfiles(
+      em,
+      planned.flatMap((c) => c.ids),
+      true,
+    );
+    const now = new Date();
+    for (const c of planned) {
+      const profiles = c.ids.map((id) => rows.get(id));
+      // Merged by someone else between liveRoots and the lock: resolved again in the next round.
+      if (profiles.some((r) => r?.mergedInto)) {
+        c.deferred = true;
+        continue;
+      }
+      try {
+        if (profiles.includes(undefined)) throw new PreconditionError('a profile of the cluster is gone');
+        checkMergeable(profiles as Customer[]);
+        c.plan = planMerge(em, profiles as Customer[], profiles[0]!, { origin: 'batch', jobId: job.id }, now);
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        c.error = e;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Files `list`: the pairs between the thresholds, the automatic pairs the clustering refused (they
+   * would have joined contradicting profiles) and, when the job does not merge, every automatic pair.
    */
   private async fileAll(
     job: CustomerDedupJob,
     dedup: DedupJob,
-    pairs: readonly BatchPair[],
+    list: readonly BatchPair[],
     signal: AbortSignal,
   ): Promise<boolean> {
-    const auto = pairs.filter((p) => p.decision === 'auto-merge');
-    const refused = job.autoMerge ? dedup.cluster(auto).refused : auto;
-    const list = [...pairs.filter((p) => p.decision === 'suggest'), ...refused];
     await this.update(job.id, { suggestTotal: list.length });
     const started = performance.now();
     const from = job.suggestCursor;
@@ -541,7 +694,7 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
           [done, filed.length, rate, (list.length - done) / rate],
         );
       });
-      this.events.emit('checkpoint', job.id);
+      this.events.emit('checkpoint', job.id, 'suggesting');
     }
     return true;
   }
@@ -582,7 +735,8 @@ class JobLostError extends Error {
 
 /** The live profile each id stands for now (itself, or the survivor it was merged into). */
 async function liveRoots(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await em.execute<{ id: string; root: string }[]>(
+  const rows = await executeBound<{ id: string; root: string }[]>(
+    em,
     `with recursive walk(id, at, depth) as (
        select c.id, c.id, 0 from customers c where c.id in (select jsonb_array_elements_text(?::jsonb)::uuid)
        union all
@@ -595,20 +749,32 @@ async function liveRoots(em: EntityManager, ids: readonly string[]): Promise<Map
   return new Map(rows.map((r) => [r.id, r.root]));
 }
 
-/** Whether a manager rejected any pair among these profiles (or among those merged into them). */
-async function anyRejected(em: EntityManager, ids: readonly string[]): Promise<boolean> {
-  const [hit] = await em.execute<{ n: number }[]>(
-    `with recursive family(root, id) as (
-       select v, v from (select jsonb_array_elements_text(?::jsonb)::uuid as v) x
+/**
+ * The groups (by position) holding profiles a manager said are two people: a rejected pair between
+ * two of them, or between profiles merged into two of them.
+ */
+async function rejectedGroups(em: EntityManager, groups: readonly string[][]): Promise<Set<number>> {
+  if (groups.length === 0) return new Set();
+  const rows = await executeBound<{ g: number }[]>(
+    em,
+    `with recursive family(g, root, id) as (
+       select v.g, v.id, v.id from jsonb_to_recordset(?::jsonb) as v(g int, id uuid)
        union
-       select f.root, c.id from customers c join family f on c.merged_into = f.id
+       select f.g, f.root, c.id from customers c join family f on c.merged_into = f.id
      )
-     select 1 as n from customer_match_suggestions s
-     join family fa on fa.id = s.customer_a join family fb on fb.id = s.customer_b
-     where s.status = 'rejected' and fa.root <> fb.root limit 1`,
-    [JSON.stringify(ids)],
+     select distinct fa.g from customer_match_suggestions s
+     join family fa on fa.id = s.customer_a join family fb on fb.id = s.customer_b and fb.g = fa.g
+     where s.status = 'rejected' and fa.root <> fb.root`,
+    [JSON.stringify(groups.flatMap((ids, g) => ids.map((id) => ({ g, id }))))],
   );
-  return Boolean(hit);
+  return new Set(rows.map((r) => r.g));
+}
+
+interface MergeCounts {
+  merges: number;
+  profilesMerged: number;
+  skipped: number;
+  filed: number;
 }
 
 function viewOf(j: CustomerDedupJob): DedupJobView {

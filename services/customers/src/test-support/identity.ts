@@ -28,7 +28,7 @@ export function identityServices(orm: ServiceOrm) {
     identity: new IdentityService(orm, resolver),
     customers: new CustomersService(orm, ref),
     /** A job runner as one process (replica) runs it. */
-    jobs: () => new DedupJobs(orm, ref, settings, merges, backfill, logger),
+    jobs: () => new DedupJobs(orm, ref, settings, backfill, logger),
   };
 }
 
