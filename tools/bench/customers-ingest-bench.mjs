@@ -110,7 +110,7 @@ for (let start = 0; start < records.length; start += batchSize) {
     (
       await orm.em.fork().execute(
         `select order_id, customer_id, decision from customer_order_links
-           where order_id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+           where order_id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))`,
         [JSON.stringify(orderIds)],
       )
     ).map((l) => [l.order_id, l]),

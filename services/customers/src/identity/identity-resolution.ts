@@ -516,7 +516,7 @@ async function fileBatchSuggestions(
       await executeBound<{ id: string; a: string; b: string }[]>(
         em,
         `select id, customer_a as a, customer_b as b from customer_match_suggestions
-         where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`,
+         where id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))`,
         [JSON.stringify(ids)],
       )
     ).map((r) => [`${r.a}|${r.b}`, r.id]),
