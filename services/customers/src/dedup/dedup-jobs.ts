@@ -733,20 +733,31 @@ class JobLostError extends Error {
   }
 }
 
-/** The live profile each id stands for now (itself, or the survivor it was merged into). */
+/**
+ * The live profile each id stands for now (itself, or the survivor it was merged into), a primary
+ * key lookup per step of the merge chains: usually one. (A recursive query planned a sequential
+ * scan of the whole table at each step: a second a call over a million profiles.)
+ */
 async function liveRoots(em: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await executeBound<{ id: string; root: string }[]>(
-    em,
-    `with recursive walk(id, at, depth) as (
-       select c.id, c.id, 0 from customers c where c.id in (select jsonb_array_elements_text(?::jsonb)::uuid)
-       union all
-       select w.id, c.merged_into, w.depth + 1 from walk w join customers c on c.id = w.at
-       where c.merged_into is not null and w.depth < 100
-     )
-     select distinct on (id) id, at as root from walk order by id, depth desc`,
-    [JSON.stringify([...new Set(ids)])],
-  );
-  return new Map(rows.map((r) => [r.id, r.root]));
+  const roots = new Map<string, string>();
+  let walking = new Map([...new Set(ids)].map((id) => [id, id]));
+  for (let depth = 0; walking.size > 0 && depth <= 100; depth++) {
+    const rows = await executeBound<{ id: string; merged_into: string | null }[]>(
+      em,
+      `select id, merged_into from customers where id = any(?::uuid[])`,
+      [[...new Set(walking.values())]],
+    );
+    const next = new Map(rows.map((r) => [r.id, r.merged_into]));
+    const still = new Map<string, string>();
+    for (const [id, at] of walking) {
+      if (!next.has(at)) continue; // gone: it stands for nobody
+      const into = next.get(at);
+      if (into) still.set(id, into);
+      else roots.set(id, at);
+    }
+    walking = still;
+  }
+  return roots;
 }
 
 /**
