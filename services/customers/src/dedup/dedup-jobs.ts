@@ -74,6 +74,8 @@ const LOAD_PAGE = 20_000;
 const PAIR_PAGE = 100_000;
 /** Suggestions filed per transaction. */
 const SUGGEST_BATCH = 2_000;
+/** Merges planned between two turns of the event loop. */
+const PLAN_SLICE = 100;
 /** Rounds of a chunk's merges (see mergeChunkOf) before the clusters still deferred are given up. */
 const MERGE_ROUNDS = 5;
 
@@ -87,7 +89,10 @@ interface PreparedCluster {
   plan?: MergePlan;
   /** A manager rejected a pair among these profiles: the cluster's pairs are filed instead. */
   rejected?: boolean;
-  /** Shares a profile with a cluster before it in the chunk, or one was merged under the job: planned again once the others are written. */
+  /**
+   * Shares a profile with a cluster before it in the chunk, or one of its profiles was merged under
+   * the job: planned again once the others are written.
+   */
   deferred?: boolean;
   error?: DomainError;
 }
@@ -649,7 +654,10 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       true,
     );
     const now = new Date();
-    for (const c of planned) {
+    for (const [i, c] of planned.entries()) {
+      // Planning a chunk takes a few hundred ms of this thread: let the chunk before send its
+      // statements meanwhile, so that PostgreSQL writes while this thread plans.
+      if (i % PLAN_SLICE === PLAN_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
       const profiles = c.ids.map((id) => rows.get(id));
       // Merged by someone else between liveRoots and the lock: resolved again in the next round.
       if (profiles.some((r) => r?.mergedInto)) {
