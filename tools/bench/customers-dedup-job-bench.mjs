@@ -10,16 +10,23 @@
 // Prints the time of each phase and the job's report, and the quality of its merges against the
 // labels, pairwise: precision (pairs merged into one profile that are one customer) and recall
 // (pairs of one customer's records that ended in one profile). Runs against a throw-away database
-// (test_dedup_job_bench_*), dropped at the end.
+// (test_dedup_job_bench_*), dropped at the end unless --keep.
 import console from 'node:console';
 import process from 'node:process';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { generateCustomers } from './customers-data.mjs';
 
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '100000' }, seed: { type: 'string', default: '3' } },
+  options: {
+    n: { type: 'string', default: '100000' },
+    seed: { type: 'string', default: '3' },
+    // Keep the database (to look into it); it is named at the end.
+    keep: { type: 'boolean', default: false },
+  },
 });
 const { newId } = require('../../libs/contracts/dist/index.js');
 const {
@@ -59,7 +66,12 @@ for (let from = 0; from < records.length; from += CHUNK) {
       const e164 = normalisePhone(number, 'RU');
       return e164 ? { number, e164 } : { number };
     });
-    const birthday = /^\d{4}-\d{2}-\d{2}$/.test(rec.birthday ?? '') ? rec.birthday : undefined;
+    // A real calendar day (the base has typos such as 1962-02-29, which Date.parse rolls over).
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(rec.birthday ?? '')
+      ? Date.parse(`${rec.birthday}T00:00:00Z`)
+      : NaN;
+    const birthday =
+      !Number.isNaN(day) && new Date(day).toISOString().startsWith(rec.birthday) ? rec.birthday : undefined;
     const state = {
       id,
       site: 'pult',
@@ -70,7 +82,7 @@ for (let from = 0; from < records.length; from += CHUNK) {
       emails: rec.emails ?? [],
       addresses:
         rec.address || rec.city ? [{ id: newId(), text: rec.address ?? rec.city, city: rec.city }] : [],
-      ...(birthday && !Number.isNaN(Date.parse(birthday)) ? { birthday } : {}),
+      ...(birthday ? { birthday } : {}),
       tags: [],
       customFields: {},
       consent: {},
@@ -127,30 +139,60 @@ console.log(`base: ${fmt(records.length)} profiles stored in ${fmt((performance.
 // ---------------------------------------------------------------- the job
 
 const jobs = identityServices(orm).jobs();
-const phases = [];
-let lastPhase;
-jobs.events.on('checkpoint', async (id) => {
-  const [row] = await em().execute('select phase from customer_dedup_jobs where id = ?', [id]);
-  if (row && row.phase !== lastPhase) {
-    lastPhase = row.phase;
-    phases.push([row.phase, performance.now()]);
+// The CPU the database spends for the job: every backend of the bench's database, from /proc.
+const [{ db }] = await em().execute('select current_database() as db');
+const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString());
+const backendTicks = new Map();
+const pgCpu = async () => {
+  const rows = await em().execute('select pid from pg_stat_activity where datname = ?', [db]);
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      backendTicks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone meanwhile: its last reading stays
+    }
   }
-});
+  return [...backendTicks.values()].reduce((a, b) => a + b, 0) / ticks;
+};
+const nodeCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const phases = [];
+let sampling = true;
+const sample = async () => {
+  while (sampling) {
+    const [row] = await em().execute(
+      'select phase from customer_dedup_jobs order by created_at desc limit 1',
+    );
+    const at = { wall: performance.now(), node: nodeCpu(), pg: await pgCpu() };
+    if (row && row.phase !== phases.at(-1)?.phase) phases.push({ phase: row.phase, ...at });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 t = performance.now();
-const cpu = process.cpuUsage();
+const startCpu = { wall: t, node: nodeCpu(), pg: await pgCpu() };
 const started = await jobs.start('pult', {}, { source: 'api', sites: 'all' });
+const sampler = sample();
 await jobs.settled(started.id);
-const seconds = (performance.now() - t) / 1000;
-const used = process.cpuUsage(cpu);
+sampling = false;
+await sampler;
+const end = { phase: 'end', wall: performance.now(), node: nodeCpu(), pg: await pgCpu() };
+const seconds = (end.wall - t) / 1000;
 const job = await jobs.get(started.id, { source: 'api', sites: 'all' });
 console.log(
-  `job: ${job.status} in ${fmt(seconds, 1)} s (CPU of the service's process ${fmt((used.user + used.system) / 1e6, 1)} s; ` +
-    `the rest is PostgreSQL and waiting)`,
+  `job: ${job.status} in ${fmt(seconds, 1)} s wall; CPU: service process ${fmt(end.node - startCpu.node, 1)} s, ` +
+    `PostgreSQL ${fmt(end.pg - startCpu.pg, 1)} s (load average before: ${load}, after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
 );
-let previous = t;
-for (const [phase, at] of phases) {
-  console.log(`  first ${phase.padEnd(10)} checkpoint after ${fmt((at - previous) / 1000, 1)} s`);
-  previous = at;
+const marks = [{ ...startCpu, phase: phases[0]?.phase ?? 'loading' }, ...phases.slice(1), end];
+for (let i = 0; i + 1 < marks.length; i++) {
+  const [m, n] = [marks[i], marks[i + 1]];
+  console.log(
+    `  ${m.phase.padEnd(10)} ${fmt((n.wall - m.wall) / 1000, 1).padStart(7)} s wall, ` +
+      `CPU node ${fmt(n.node - m.node, 1).padStart(6)} s, PostgreSQL ${fmt(n.pg - m.pg, 1).padStart(6)} s`,
+  );
 }
 console.log(`  report: ${JSON.stringify(job.report)}`);
 
@@ -185,5 +227,10 @@ console.log(
   `merges: precision ${fmt(merged ? truePositive / merged : 1, 4)}, recall ${fmt(duplicates ? truePositive / duplicates : 1, 4)} ` +
     `(pairwise: ${fmt(truePositive)} right of ${fmt(merged)} merged, ${fmt(duplicates)} true duplicate pairs)`,
 );
-await close();
+if (values.keep) {
+  await orm.close(true);
+  console.log(`kept database ${db}`);
+} else {
+  await close();
+}
 process.exit(0);
