@@ -123,6 +123,8 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   chunkSize = 5_000;
   /** Clusters merged per transaction (with the checkpoint that moves past them). */
   mergeChunk = 2_000;
+  /** Chunks of merges written at once, each on its own connection (they commit in order). */
+  mergeDepth = 2;
   /** Worker threads the scan adds to this one over a base of `parallelFrom` records or more. */
   scanThreads = 1;
   parallelFrom = 100_000;
@@ -491,10 +493,10 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   /**
    * Merges each cluster into its oldest profile (as those profiles are now: one may have been merged
    * since), a chunk of clusters per transaction with the cursor, written with a few statements for
-   * the whole chunk (writeMerges). Two chunks are in flight: one is read, locked and planned while
-   * PostgreSQL writes the one before it, and writes only once that one is committed (or rolls back
-   * with it). A cluster holding a pair a manager rejected is not merged: its pairs are filed as
-   * suggestions instead.
+   * the whole chunk (writeMerges). Two chunks are in flight, each on its own connection (so
+   * PostgreSQL writes on both cores): a chunk checkpoints and commits only after the one before it
+   * has, and rolls back with it. A cluster holding a pair a manager rejected is not merged: its
+   * pairs are filed as suggestions instead.
    */
   private async mergeClusters(
     job: CustomerDedupJob,
@@ -509,52 +511,60 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     const from = job.mergeCursor;
     let cursor = from;
     let previous: Promise<boolean> | undefined;
-    for (let i = from; i < clusters.length && !signal.aborted; i += this.mergeChunk) {
-      const done = Math.min(i + this.mergeChunk, clusters.length);
-      const before = previous;
-      previous = this.mergeChunkOf(
-        job,
-        dedup,
-        pairs,
-        clusters.slice(i, done),
-        ref,
-        before,
-        signal,
-        async (em, counts) => {
-          const rate = (done - from) / Math.max((performance.now() - started) / 1000, 1e-3);
-          await this.checkpoint(
-            em,
-            job.id,
-            `merge_cursor = ?, merges = merges + ?, profiles_merged = profiles_merged + ?,
+    const inFlight: Promise<boolean>[] = [];
+    try {
+      for (let i = from; i < clusters.length && !signal.aborted; i += this.mergeChunk) {
+        const done = Math.min(i + this.mergeChunk, clusters.length);
+        const before = previous;
+        previous = this.mergeChunkOf(
+          job,
+          dedup,
+          pairs,
+          clusters.slice(i, done),
+          ref,
+          before,
+          signal,
+          async (em, counts) => {
+            const rate = (done - from) / Math.max((performance.now() - started) / 1000, 1e-3);
+            await this.checkpoint(
+              em,
+              job.id,
+              `merge_cursor = ?, merges = merges + ?, profiles_merged = profiles_merged + ?,
            clusters_skipped = clusters_skipped + ?, suggestions_filed = suggestions_filed + ?, rate = ?, eta_seconds = ?`,
-            [
-              done,
-              counts.merges,
-              counts.profilesMerged,
-              counts.skipped,
-              counts.filed,
-              rate,
-              (clusters.length - done) / rate,
-            ],
-          );
-          cursor = done;
-        },
-      );
-      // Its failure is the one before's or its own, and reaches the caller through the await below.
-      previous.catch(() => undefined);
-      if (before && !(await before)) break;
+              [
+                done,
+                counts.merges,
+                counts.profilesMerged,
+                counts.skipped,
+                counts.filed,
+                rate,
+                (clusters.length - done) / rate,
+              ],
+            );
+            cursor = done;
+          },
+        );
+        // Its failure is the one before's or its own, and reaches the caller through the await below.
+        previous.catch(() => undefined);
+        inFlight.push(previous);
+        if (inFlight.length >= this.mergeDepth && !(await inFlight.shift()!)) break;
+      }
+      if (previous) await previous;
+    } finally {
+      // None of them is left running behind the job's back (a failure rolls back those after it).
+      await Promise.allSettled(inFlight);
     }
-    if (previous) await previous;
     if (cursor < clusters.length) return false;
     await this.update(job.id, { phase: 'suggesting' });
     return true;
   }
 
   /**
-   * One chunk's transaction: its profiles read and locked and its merges planned, then, once the
-   * chunk before is committed (`before` true), its merges and its checkpoint written. Resolves
-   * false, writing nothing, when the job stopped meanwhile; fails when the chunk before failed. A
-   * cluster that shares a profile with one before it in the chunk, or whose profiles were merged
+   * One chunk's transaction: its profiles read and locked, its merges planned and written, then,
+   * once the chunk before is committed (`before` true), its checkpoint: so the chunk after may
+   * write meanwhile, on another connection and core, and commits only after. Resolves false,
+   * rolled back, when the job stopped meanwhile; fails, rolled back, when the chunk before failed.
+   * A cluster that shares a profile with one before it in the chunk, or whose profiles were merged
    * under the job, is planned again from the locked rows after the others are written.
    */
   private async mergeChunkOf(
@@ -567,47 +577,52 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     signal: AbortSignal,
     checkpoint: (em: EntityManager, counts: MergeCounts) => Promise<void>,
   ): Promise<boolean> {
-    const written = await this.orm.em.fork().transactional(async (em) => {
-      let round = await this.prepareMerges(em, job, clusters);
-      if (before && !(await before)) return false;
-      if (signal.aborted) return false;
-      const counts: MergeCounts = { merges: 0, profilesMerged: 0, skipped: 0, filed: 0 };
-      for (let n = 1; ; n++) {
-        const planned = round.filter((c) => c.plan);
-        await writeMerges(
-          em,
-          planned.map((c) => c.plan!),
-          SYSTEM_CALLER,
-          ref,
-        );
-        counts.merges += planned.length;
-        for (const c of planned) counts.profilesMerged += c.ids.length - 1;
-        for (const c of round) {
-          if (c.rejected) {
-            counts.skipped++;
-            const members = new Set(c.cluster.members);
-            const inside = pairs.filter((p) => members.has(p.aId) && members.has(p.bId));
-            counts.filed += (await this.file(em, job, dedup, inside)).length;
-          } else if (c.error) {
-            counts.skipped++;
-            this.logger.warn({ err: c.error, jobId: job.id, cluster: c.ids }, 'cluster not merged');
-          }
-        }
-        const again = round.filter((c) => c.deferred).map((c) => c.cluster);
-        if (again.length === 0) break;
-        if (n === MERGE_ROUNDS) {
-          counts.skipped += again.length;
-          this.logger.warn(
-            { jobId: job.id, clusters: again.length },
-            'clusters not merged: their profiles kept changing under the job',
+    const written = await this.orm.em
+      .fork()
+      .transactional(async (em) => {
+        let round = await this.prepareMerges(em, job, clusters);
+        const counts: MergeCounts = { merges: 0, profilesMerged: 0, skipped: 0, filed: 0 };
+        for (let n = 1; ; n++) {
+          const planned = round.filter((c) => c.plan);
+          await writeMerges(
+            em,
+            planned.map((c) => c.plan!),
+            SYSTEM_CALLER,
+            ref,
           );
-          break;
+          counts.merges += planned.length;
+          for (const c of planned) counts.profilesMerged += c.ids.length - 1;
+          for (const c of round) {
+            if (c.rejected) {
+              counts.skipped++;
+              const members = new Set(c.cluster.members);
+              const inside = pairs.filter((p) => members.has(p.aId) && members.has(p.bId));
+              counts.filed += (await this.file(em, job, dedup, inside)).length;
+            } else if (c.error) {
+              counts.skipped++;
+              this.logger.warn({ err: c.error, jobId: job.id, cluster: c.ids }, 'cluster not merged');
+            }
+          }
+          const again = round.filter((c) => c.deferred).map((c) => c.cluster);
+          if (again.length === 0) break;
+          if (n === MERGE_ROUNDS) {
+            counts.skipped += again.length;
+            this.logger.warn(
+              { jobId: job.id, clusters: again.length },
+              'clusters not merged: their profiles kept changing under the job',
+            );
+            break;
+          }
+          round = await this.prepareMerges(em, job, again);
         }
-        round = await this.prepareMerges(em, job, again);
-      }
-      await checkpoint(em, counts);
-      return true;
-    });
+        if ((before && !(await before)) || signal.aborted) throw new ChunkStopped();
+        await checkpoint(em, counts);
+        return true;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ChunkStopped) return false;
+        throw e;
+      });
     if (written) this.events.emit('checkpoint', job.id, 'merging');
     return written;
   }
@@ -733,6 +748,9 @@ export class DedupJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     } as Partial<CustomerDedupJob>);
   }
 }
+
+/** The job stopped while a chunk of merges was written: it rolls back, the next run writes it. */
+class ChunkStopped extends Error {}
 
 /** Another process took the job over: this one stops without touching it. */
 class JobLostError extends Error {
