@@ -20,7 +20,7 @@ export interface ServiceDatabaseOptions {
 }
 
 /**
- * MikroORM options shared by every service: PostgreSQL, UTC everywhere, no global entity manager
+ * MikroORM options shared by every service: PostgreSQL (JIT off), UTC everywhere, no global entity manager
  * (each request or message forks its own, so identity maps never leak between them), and
  * migrations compiled from TypeScript files that are committed next to the service code.
  */
@@ -35,6 +35,10 @@ export function ormOptions(o: ServiceDatabaseOptions): Options {
     forceUtcTimezone: true,
     allowGlobalContext: false,
     pool: { min: 0, max: o.poolMax ?? 10 },
+    // Services run short statements over few rows; the planner's estimates of JSON parameters
+    // and recursive CTEs still pass jit_above_cost, and compiling cost 40-200 ms of PostgreSQL CPU
+    // for 0.2 ms of work (measured in the customers' batch resolution).
+    driverOptions: { connection: { options: '-c jit=off' } },
     debug: o.debug ?? false,
     migrations: {
       tableName: 'mikro_orm_migrations',

@@ -243,10 +243,6 @@ class ResolutionBatch {
 
   async run(items: readonly Item[]): Promise<Outcome[]> {
     const prepared = await this.prepare(items);
-    // Short statements over few rows, but the planner's estimates of the suggestions' recursive
-    // family CTE pass jit_above_cost: compiling it cost 40-200 ms of PostgreSQL CPU per batch for
-    // 0.2 ms of work. JIT stays off for the rest of this transaction.
-    await executeBound(this.em, 'set local jit = off', []);
     const orderIds = items.flatMap((item) => (item.orderId ? [item.orderId] : []));
     await lockNames(this.em, [
       ...orderIds.map(orderLinkLock),
