@@ -120,6 +120,32 @@ describe('customer metrics and segments from events, over PostgreSQL', () => {
     assert.equal(m.paid_total_minor, 3000_00);
   });
 
+  test('a run of events applied together, out of order and twice, ends as applied one by one', async () => {
+    const [customerId] = await insertCustomers(orm, [{}]);
+    const orderId = newId();
+    const at = '2026-03-02T10:00:00.000Z';
+    const v = (version: number, totalMinor: number): TestOrder => ({
+      orderId,
+      customerId,
+      version,
+      totalMinor,
+      createdAt: at,
+    });
+    const run = [v(2, 500_00), v(1, 400_00), v(3, 700_00), v(2, 500_00)].map((o) =>
+      parseEvent(orderEvent(o)),
+    );
+    await inTransaction(orm, (em) => applyMetricsEvents(em, run, clock.now()));
+    assert.deepEqual(await factOf(orderId), {
+      customer_id: customerId,
+      order_version: 3,
+      total_minor: 700_00,
+      cancelled: false,
+    });
+    const m = await metricsOf(customerId);
+    assert.equal(m.orders_count, 1);
+    assert.equal(m.total_spent_minor, 700_00);
+  });
+
   test('a cancellation moves the order from the counts to the cancellations; reopening moves it back', async () => {
     const [customerId] = await insertCustomers(orm, [{}]);
     const kept = newId();

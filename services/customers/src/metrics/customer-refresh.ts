@@ -8,7 +8,7 @@ import {
   type MembershipChange,
 } from '../segments/membership';
 import { matchesSegment, type SegmentSubject } from '../segments/segment-match';
-import { TEXT_ARRAY } from '../segments/segment-sql';
+import { executeBound } from '../shared/bound-sql';
 import {
   computeMetrics,
   factOfSnapshot,
@@ -34,100 +34,131 @@ const UUIDS = 'array(select jsonb_array_elements_text(?::jsonb)::uuid)';
 const FACT_COLUMNS = `f.order_id, f.site, f.currency, f.total_minor, f.paid_minor, f.cancelled, f.ordered_at,
   f.offer_external_ids, f.product_categories`;
 
+/** An order fact as stored (a link that came first leaves a placeholder: version 0, no order data). */
+interface StoredFact extends Omit<FactRow, 'currency' | 'ordered_at'> {
+  customer_id: string | null;
+  order_version: number;
+  currency: string | null;
+  status_group: string | null;
+  ordered_at: Date | string | null;
+}
+
 /**
- * Applies an order's snapshot to its fact unless the fact already has this version or a newer one
- * (a redelivered or overtaken event). Answers the customers to refresh (refreshCustomers): the one
- * the order names now and the one it named before, none when nothing that counts changed.
+ * The order facts of a run of events: read and locked together, changed in memory in the events'
+ * order, written back in one statement. Each change answers the customers it concerns, to refresh
+ * once for the run (refreshCustomers).
  */
-export async function applyOrderSnapshot(
-  em: EntityManager,
-  s: OrderSnapshot,
-  now: Date,
-): Promise<(string | null | undefined)[]> {
-  const previous = await lockFact(em, s.orderId);
-  const rows = await em.execute<{ customer_id: string | null }[]>(
-    `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
-       total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, product_categories,
-       updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ${TEXT_ARRAY}, ?)
-     on conflict (order_id) do update set
-       customer_id = coalesce(excluded.customer_id, f.customer_id),
-       site = excluded.site,
-       order_version = excluded.order_version,
-       currency = excluded.currency,
-       total_minor = excluded.total_minor,
-       paid_minor = excluded.paid_minor,
-       status_group = excluded.status_group,
-       cancelled = excluded.cancelled,
-       ordered_at = excluded.ordered_at,
-       offer_external_ids = case when ? then excluded.offer_external_ids else f.offer_external_ids end,
-       product_categories = case when ? then excluded.product_categories else f.product_categories end,
-       updated_at = excluded.updated_at
-     where f.order_version < excluded.order_version
-     returning f.customer_id`,
-    [
-      s.orderId,
-      s.customerId ?? null,
-      s.site,
-      s.version,
-      s.currency,
-      s.totalMinor,
-      s.paidMinor,
-      s.statusGroup,
-      s.cancelled,
-      s.orderedAt,
-      JSON.stringify(s.offerExternalIds ?? []),
-      JSON.stringify(s.productCategories ?? []),
-      now,
-      s.offerExternalIds !== undefined,
-      s.productCategories !== undefined,
-    ],
-  );
-  if (rows.length === 0) return [];
-  const customerId = rows[0].customer_id;
-  if (previous && Number(previous.order_version) > 0 && previous.customer_id === customerId) {
-    const before = factOf(previous);
-    if (sameFact(before, factOfSnapshot(s, before))) return [];
+export class OrderFacts {
+  private readonly changed = new Set<string>();
+
+  private constructor(private readonly facts: Map<string, StoredFact>) {}
+
+  /** The facts of these orders as they are (none yet for some), locked until the transaction ends. */
+  static async lock(em: EntityManager, orderIds: readonly string[]): Promise<OrderFacts> {
+    const rows =
+      orderIds.length === 0
+        ? []
+        : await executeBound<StoredFact[]>(
+            em,
+            `select customer_id, order_version, status_group, ${FACT_COLUMNS} from customer_order_facts f
+             where order_id = any(${UUIDS}) order by order_id for update`,
+            [JSON.stringify([...new Set(orderIds)])],
+          );
+    return new OrderFacts(
+      new Map(rows.map((r) => [r.order_id, { ...r, order_version: Number(r.order_version) }])),
+    );
   }
-  return [customerId, previous?.customer_id];
-}
 
-/** The order's fact as it is, its row locked until the transaction ends (none: no fact yet). */
-async function lockFact(
-  em: EntityManager,
-  orderId: string,
-): Promise<(FactRow & { customer_id: string | null; order_version: string | number }) | undefined> {
-  const [row] = await em.execute<
-    (FactRow & { customer_id: string | null; order_version: string | number })[]
-  >(
-    `select customer_id, order_version, ${FACT_COLUMNS} from customer_order_facts f where order_id = ? for update`,
-    [orderId],
-  );
-  return row;
-}
+  /**
+   * An order's snapshot, unless its fact already has this version or a newer one (a redelivered or
+   * overtaken event). Concerns the customer the order names now and the one it named before, none
+   * when nothing that counts changed.
+   */
+  applySnapshot(s: OrderSnapshot): (string | null)[] {
+    const previous = this.facts.get(s.orderId);
+    if (previous && previous.order_version >= s.version) return [];
+    const customerId = s.customerId ?? previous?.customer_id ?? null;
+    this.put({
+      order_id: s.orderId,
+      customer_id: customerId,
+      site: s.site,
+      order_version: s.version,
+      currency: s.currency,
+      total_minor: s.totalMinor,
+      paid_minor: s.paidMinor,
+      status_group: s.statusGroup,
+      cancelled: s.cancelled,
+      ordered_at: s.orderedAt,
+      // An event that does not say (published before events carried them) keeps the known ones.
+      offer_external_ids: s.offerExternalIds ?? previous?.offer_external_ids ?? [],
+      product_categories: s.productCategories ?? previous?.product_categories ?? [],
+    });
+    if (previous && previous.order_version > 0 && previous.customer_id === customerId) {
+      const before = factOf(previous as FactRow);
+      if (sameFact(before, factOfSnapshot(s, before))) return [];
+    }
+    return [customerId, previous?.customer_id ?? null];
+  }
 
-/**
- * customer.order-linked: the order belongs to `customerId` from now on, until a later link or an
- * order event naming a customer says otherwise. A link that arrives before the order's events
- * leaves a placeholder (version 0) that counts once they arrive. Answers the customers to refresh.
- */
-export async function linkOrder(
-  em: EntityManager,
-  link: { orderId: string; customerId: string; site: string },
-  now: Date,
-): Promise<(string | null | undefined)[]> {
-  const previous = (await lockFact(em, link.orderId))?.customer_id;
-  const rows = await em.execute<{ customer_id: string | null }[]>(
-    `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
-       total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, updated_at)
-     values (?, ?, ?, 0, null, 0, 0, null, false, null, '{}', ?)
-     on conflict (order_id) do update set customer_id = excluded.customer_id, updated_at = excluded.updated_at
-     where f.customer_id is distinct from excluded.customer_id
-     returning f.customer_id`,
-    [link.orderId, link.customerId, link.site, now],
-  );
-  if (rows.length === 0) return [];
-  return [rows[0].customer_id, previous];
+  /**
+   * customer.order-linked: the order belongs to `customerId` from now on, until a later link or an
+   * order event naming a customer says otherwise. A link that arrives before the order's events
+   * leaves a placeholder (version 0) that counts once they arrive.
+   */
+  link(link: { orderId: string; customerId: string; site: string }): (string | null)[] {
+    const previous = this.facts.get(link.orderId);
+    if (previous?.customer_id === link.customerId) return [];
+    this.put(
+      previous
+        ? { ...previous, customer_id: link.customerId }
+        : {
+            order_id: link.orderId,
+            customer_id: link.customerId,
+            site: link.site,
+            order_version: 0,
+            currency: null,
+            total_minor: 0,
+            paid_minor: 0,
+            status_group: null,
+            cancelled: false,
+            ordered_at: null,
+            offer_external_ids: [],
+            product_categories: [],
+          },
+    );
+    return [link.customerId, previous?.customer_id ?? null];
+  }
+
+  /** Writes the facts that changed, in one statement. */
+  async write(em: EntityManager, now: Date): Promise<void> {
+    if (this.changed.size === 0) return;
+    const rows = [...this.changed].map((id) => this.facts.get(id)!);
+    await executeBound(
+      em,
+      `insert into customer_order_facts as f (order_id, customer_id, site, order_version, currency,
+         total_minor, paid_minor, status_group, cancelled, ordered_at, offer_external_ids, product_categories,
+         updated_at)
+       select r.order_id, r.customer_id, r.site, r.order_version, r.currency, r.total_minor, r.paid_minor,
+         r.status_group, r.cancelled, r.ordered_at, array(select jsonb_array_elements_text(r.offer_external_ids)),
+         array(select jsonb_array_elements_text(r.product_categories)), ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(order_id uuid, customer_id uuid, site text, order_version bigint,
+         currency text, total_minor bigint, paid_minor bigint, status_group text, cancelled boolean,
+         ordered_at timestamptz, offer_external_ids jsonb, product_categories jsonb)
+       on conflict (order_id) do update set
+         customer_id = excluded.customer_id, site = excluded.site, order_version = excluded.order_version,
+         currency = excluded.currency, total_minor = excluded.total_minor, paid_minor = excluded.paid_minor,
+         status_group = excluded.status_group, cancelled = excluded.cancelled, ordered_at = excluded.ordered_at,
+         offer_external_ids = excluded.offer_external_ids, product_categories = excluded.product_categories,
+         updated_at = excluded.updated_at`,
+      [now.toISOString(), JSON.stringify(rows)],
+    );
+    this.changed.clear();
+  }
+
+  private put(fact: StoredFact): void {
+    this.facts.set(fact.order_id, fact);
+    this.changed.add(fact.order_id);
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ import type { BatchEventHandler } from '@openretail/messaging';
 import type { ConsumerSpec } from '@openretail/service-runtime';
 import type { Clock } from '../segments/clock';
 import { snapshotOfCreated, snapshotOfSummary } from './customer-metrics';
-import { applyOrderSnapshot, linkOrder, refreshCustomers } from './customer-refresh';
+import { OrderFacts, refreshCustomers } from './customer-refresh';
 
 export const METRICS_CONSUMER_GROUP = 'customers.metrics';
 
@@ -62,28 +62,38 @@ export function metricsConsumer(clock: Clock): ConsumerSpec {
 }
 
 /**
- * Applies events in their order to the order facts, then recomputes the metrics and segments of
- * every customer they concern once, together: a customer with several events in a batch (its
- * order's created, linked and updated) is evaluated once, and membership events say where it ended.
+ * Applies events in their order to the order facts (read, locked and written once for the run),
+ * then recomputes the metrics and segments of every customer they concern once, together: a
+ * customer with several events in a batch (its order's created, linked and updated) is evaluated
+ * once, and membership events say where it ended.
  */
-export async function applyMetricsEvents(em: EntityManager, events: EventEnvelope[], now: Date): Promise<void> {
-  const concerned: (string | null | undefined)[] = [];
-  for (const event of events) concerned.push(...(await applyToFacts(em, event, now)));
+export async function applyMetricsEvents(
+  em: EntityManager,
+  events: EventEnvelope[],
+  now: Date,
+): Promise<void> {
+  const facts = await OrderFacts.lock(em, events.flatMap(orderOf));
+  const concerned = events.flatMap((event) => concernedBy(facts, event));
+  await facts.write(em, now);
   await refreshCustomers(em, concerned, now);
 }
 
+/** The order an event is about, if any. */
+function orderOf(event: EventEnvelope): string[] {
+  if (event.type === OrderCreatedV1.type || event.type === CustomerOrderLinkedV1.type)
+    return [(event.payload as { orderId: string }).orderId];
+  if (ORDER_SUMMARY_EVENTS.has(event.type)) return [(event.payload as { order: OrderSummary }).order.orderId];
+  return [];
+}
+
 /** One event's change of the order facts; answers the customers it concerns. */
-async function applyToFacts(
-  em: EntityManager,
-  event: EventEnvelope,
-  now: Date,
-): Promise<(string | null | undefined)[]> {
+function concernedBy(facts: OrderFacts, event: EventEnvelope): (string | null)[] {
   if (event.type === OrderCreatedV1.type)
-    return applyOrderSnapshot(em, snapshotOfCreated(event.payload as OrderCreatedPayload), now);
+    return facts.applySnapshot(snapshotOfCreated(event.payload as OrderCreatedPayload));
   if (ORDER_SUMMARY_EVENTS.has(event.type))
-    return applyOrderSnapshot(em, snapshotOfSummary((event.payload as { order: OrderSummary }).order), now);
+    return facts.applySnapshot(snapshotOfSummary((event.payload as { order: OrderSummary }).order));
   if (event.type === CustomerOrderLinkedV1.type)
-    return linkOrder(em, event.payload as CustomerOrderLinkedPayload, now);
+    return facts.link(event.payload as CustomerOrderLinkedPayload);
   if (event.type === CustomerMergedV1.type) {
     const p = event.payload as CustomerMergedPayload;
     return [p.survivorId, ...p.mergedIds];
