@@ -146,7 +146,11 @@ describe('the segment worker over PostgreSQL', () => {
       admin,
     );
     await inTransaction(orm, (em) =>
-      applyMetricsEvents(em, [order(recent, 1), order(older, 29), order(old, 40)].map(parseEvent), clock.now()),
+      applyMetricsEvents(
+        em,
+        [order(recent, 1), order(older, 29), order(old, 40)].map(parseEvent),
+        clock.now(),
+      ),
     );
     await worker().runOnce();
     assert.deepEqual(await members('active'), sorted([recent, older]));

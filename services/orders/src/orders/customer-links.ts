@@ -24,7 +24,7 @@ export function customerLinksConsumer(orders: OrdersService): ConsumerSpec {
   // One handler for both types: a run of links is applied with one read and one write, and a
   // merge between links keeps its place in the stream.
   const apply: BatchEventHandler = async (events, em) => {
-    for (let i = 0; i < events.length; ) {
+    for (let i = 0; i < events.length;) {
       if (events[i].type === CustomerMergedV1.type) {
         const merge = events[i++].payload as CustomerMergedPayload;
         await orders.repointCustomers(em, merge.mergedIds, merge.survivorId, merge.linkedOrderIds);

@@ -329,7 +329,11 @@ export class OrdersService {
       const before = order.current;
       const previous = before.customer.customerId;
       if (previous !== expected || previous === customerId) continue;
-      const after: OrderState = { ...before, customer: { ...before.customer, customerId }, updatedAt: new Date() };
+      const after: OrderState = {
+        ...before,
+        customer: { ...before.customer, customerId },
+        updatedAt: new Date(),
+      };
       const plan: PlannedChange = {
         command: { kind: 'edit', order: {}, mask: ['customer.customerId'] },
         before,
