@@ -13,6 +13,7 @@ import {
   newId,
 } from '@openretail/contracts';
 import { APP_LOGGER, type Logger } from '@openretail/observability';
+import { executeBound } from '@openretail/persistence';
 import {
   DedupJob,
   countTermFrequencies,
@@ -35,7 +36,6 @@ import {
   type CustomerReferenceData,
   type ReferenceDataProvider,
 } from '../reference-data/customer-reference-data';
-import { executeBound } from '../shared/bound-sql';
 import { canAccessSite, readableSites, type Caller } from '../shared/caller';
 import { checkUuid } from '../shared/requests';
 import { CustomerDedupJob, type DedupJobReport } from './dedup-job.entity';

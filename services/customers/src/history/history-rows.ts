@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeBound } from '@openretail/persistence';
 import type { Caller } from '../shared/caller';
-import { executeBound } from '../shared/bound-sql';
 import { CustomerHistoryEntry } from './customer-history.entity';
 import type { HistoryChange } from './history';
 

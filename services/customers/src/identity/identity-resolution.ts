@@ -11,6 +11,7 @@ import {
   type OrderLinkDecision,
 } from '@openretail/contracts';
 import { eventsRecordedIn, outboxInsert, recordEvents, type OutboxEvent } from '@openretail/messaging';
+import { executeBound } from '@openretail/persistence';
 import {
   blockingKeys,
   explainPair,
@@ -37,7 +38,6 @@ import {
   type CustomerReferenceData,
   type ReferenceDataProvider,
 } from '../reference-data/customer-reference-data';
-import { executeBound } from '../shared/bound-sql';
 import type { Caller } from '../shared/caller';
 import {
   keyLock,

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ValidationError } from '@openretail/contracts';
+import { executeBound } from '@openretail/persistence';
 import {
   BLOCKING_KEY_KINDS,
   blockingKeys,
@@ -9,7 +10,6 @@ import {
 } from '../matching';
 import type { CustomerState } from '../profiles/customer-state';
 import type { CustomerReferenceData } from '../reference-data/customer-reference-data';
-import { executeBound } from '../shared/bound-sql';
 
 /** Every kind of key is stored; a site's configuration picks the kinds its lookups use. */
 const ALL_KEYS = { blocking: { keys: [...BLOCKING_KEY_KINDS], maxBlockSize: Number.MAX_SAFE_INTEGER } };

@@ -1,13 +1,13 @@
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '@openretail/contracts';
 import { recordEvents } from '@openretail/messaging';
+import { executeBound } from '@openretail/persistence';
 import { historyRows, insertHistory, recordHistory } from '../history/history-rows';
 import type { PlannedCustomerChange } from '../profiles/customer-commands';
 import { customerEventsOf } from '../profiles/customer-events';
 import { columnsOf } from '../profiles/customer-rows';
 import { Customer } from '../profiles/customer.entity';
 import type { CustomerReferenceData } from '../reference-data/customer-reference-data';
-import { executeBound } from '../shared/bound-sql';
 import type { Caller } from '../shared/caller';
 import { normaliseProfile, storeRecords } from './match-index';
 

@@ -1,6 +1,7 @@
 import { BigIntType, type EntityManager } from '@mikro-orm/postgresql';
 import { CustomerMergedV1, newId, type EventDefinition } from '@openretail/contracts';
 import { eventsRecordedIn, outboxInsert, type OutboxEvent } from '@openretail/messaging';
+import { executeBound } from '@openretail/persistence';
 import { historyRows, insertHistory } from '../history/history-rows';
 import { emitOrderLinked } from '../identity/identity-resolution';
 import { matchRecordOf, normaliseProfile, storeRecords, unindexProfiles } from '../identity/match-index';
@@ -9,7 +10,6 @@ import { actorOf, customerEventsOf, customerSummary, EVENT_SOURCE } from '../pro
 import { columnsOf } from '../profiles/customer-rows';
 import { Customer } from '../profiles/customer.entity';
 import type { CustomerReferenceData } from '../reference-data/customer-reference-data';
-import { executeBound } from '../shared/bound-sql';
 import type { Caller } from '../shared/caller';
 import type { ContactPersonRow, CustomerMerge, MergeSnapshot } from './customer-merge.entity';
 import type { MergePlan } from './merge-plan';

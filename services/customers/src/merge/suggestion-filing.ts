@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@openretail/contracts';
+import { executeBound } from '@openretail/persistence';
 import type { FieldContribution, PairScore } from '../matching';
-import { executeBound } from '../shared/bound-sql';
 
 /** A possible duplicate to file: the pair's score from `score.aId`'s side. */
 export interface SuggestionDraft {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordEvents } from '@openretail/messaging';
 import type { SegmentFilter } from '@openretail/contracts';
+import { executeBound } from '@openretail/persistence';
 import {
   applyMembershipChanges,
   diffMembership,
@@ -8,7 +9,6 @@ import {
   type MembershipChange,
 } from '../segments/membership';
 import { matchesSegment, type SegmentSubject } from '../segments/segment-match';
-import { executeBound } from '../shared/bound-sql';
 import {
   computeMetrics,
   factOfSnapshot,

@@ -18,7 +18,7 @@ import {
   recordEvents,
   type OutboxEvent,
 } from '@openretail/messaging';
-import { GroupCommit, readVisibleHistory } from '@openretail/persistence';
+import { GroupCommit, executeBound, readVisibleHistory } from '@openretail/persistence';
 import { OrderHistoryEntry } from '../history/order-history.entity';
 import { attentionConditions, type AttentionKind } from '../overdue/attention';
 import { deadlineScheduler } from '../overdue/deadline-scheduler';
@@ -155,7 +155,8 @@ export class OrdersService {
     const em = this.orm.em.fork();
     // OFFSET 0 keeps the lookup a per-request index probe: flattened, the planner knows nothing of
     // the JSON rows and hash-joins them against a scan of every order (measured: 30 ms at 30k orders).
-    const found = await em.execute<(DuplicateRow & { i: number; next: string })[]>(
+    const found = await executeBound<(DuplicateRow & { i: number; next: string })[]>(
+      em,
       `with d as materialized (
          select d.i, d.site, d.key, d.external_id, nextval('order_number_seq')::text as next
          from jsonb_to_recordset(?::jsonb) as d(i int, site text, key text, external_id text)
@@ -297,7 +298,8 @@ export class OrdersService {
     where: string,
     params: unknown[],
   ): Promise<Map<string, RelinkedOrder>> {
-    const rows = await em.execute<{ id: string; version: string; document: OrderDocument }[]>(
+    const rows = await executeBound<{ id: string; version: string; document: OrderDocument }[]>(
+      em,
       `select id, version, document from orders where ${where} order by id for update`,
       params,
     );
@@ -357,7 +359,8 @@ export class OrdersService {
     }));
     const columns = Object.keys(rows[0]).filter((c) => c !== 'id');
     const outbox = outboxInsert(events);
-    await em.execute(
+    await executeBound(
+      em,
       `with u as (
          update orders o set (${columns.join(', ')}) = (${columns.map((c) => `r.${c}`).join(', ')})
          from jsonb_populate_recordset(null::orders, ?::jsonb) r where o.id = r.id
@@ -695,7 +698,8 @@ export class OrdersService {
     const deadlines = deadlineScheduler.insertForNewOrders(
       planned.map(({ request: { ref }, plan: { after } }) => ({ ref, order: after })),
     );
-    const inserted = await em.execute<{ id: string }[]>(
+    const inserted = await executeBound<{ id: string }[]>(
+      em,
       `with o as (
          insert into orders (${columns}) select ${columns} from jsonb_populate_recordset(null::orders, ?::jsonb)
          on conflict do nothing returning id
