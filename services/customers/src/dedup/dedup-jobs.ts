@@ -27,7 +27,8 @@ import { IdentityBackfill } from '../identity/backfill';
 import { MatchSettings } from '../identity/match-settings';
 import { SYSTEM_CALLER } from '../identity/profile-writes';
 import { checkMergeable, planMerge, type MergePlan } from '../merge/merge-plan';
-import { readProfiles, writeMerges } from '../merge/merge-writes';
+import { writeMerges } from '../merge/merge-writes';
+import { readProfiles } from '../profiles/customer-rows';
 import { fileSuggestions } from '../merge/suggestion-filing';
 import { Customer } from '../profiles/customer.entity';
 import {

@@ -1,11 +1,11 @@
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '@openretail/contracts';
 import { recordEvents } from '@openretail/messaging';
 import { executeBound } from '@openretail/persistence';
 import { historyRows, insertHistory, recordHistory } from '../history/history-rows';
 import type { PlannedCustomerChange } from '../profiles/customer-commands';
 import { customerEventsOf } from '../profiles/customer-events';
-import { columnsOf } from '../profiles/customer-rows';
+import { columnsOf, readProfiles } from '../profiles/customer-rows';
 import { Customer } from '../profiles/customer.entity';
 import type { CustomerReferenceData } from '../reference-data/customer-reference-data';
 import type { Caller } from '../shared/caller';
@@ -130,11 +130,7 @@ export async function lockLiveProfiles(
   const rows = new Map<string, Customer>();
   let wanted = [...new Set(ids)];
   for (let hops = 0; wanted.length > 0 && hops <= 100; hops++) {
-    const found = await em.find(
-      Customer,
-      { id: { $in: wanted } },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' }, disableIdentityMap: true },
-    );
+    const found = [...(await readProfiles(em, wanted, true)).values()];
     for (const row of found) rows.set(row.id, row);
     wanted = [
       ...new Set(found.flatMap((r) => (r.mergedInto && !rows.has(r.mergedInto) ? [r.mergedInto] : []))),

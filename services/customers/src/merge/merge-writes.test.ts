@@ -9,7 +9,8 @@ import { identityServices } from '../test-support/identity';
 import { testReferenceData } from '../test-support/reference-data';
 import { fileSuggestions } from './suggestion-filing';
 import { checkMergeable, oldest, planMerge } from './merge-plan';
-import { readProfiles, writeMerges } from './merge-writes';
+import { readProfiles } from '../profiles/customer-rows';
+import { writeMerges } from './merge-writes';
 
 const manager: Caller = { source: 'manager', userId: 'u-1', sites: ['pult'] };
 

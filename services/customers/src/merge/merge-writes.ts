@@ -1,4 +1,4 @@
-import { BigIntType, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerMergedV1, newId, type EventDefinition } from '@openretail/contracts';
 import { eventsRecordedIn, outboxInsert, type OutboxEvent } from '@openretail/messaging';
 import { executeBound } from '@openretail/persistence';
@@ -284,37 +284,6 @@ export async function writeMerges(
     eventsRecordedIn(em);
   }
   return merges;
-}
-
-/**
- * Profiles' rows by id, as plain objects of the entity's shape (not managed: a chunk's thousands
- * of rows read without the unit of work's cost), locked in id order when `lock`.
- */
-export async function readProfiles(
-  em: EntityManager,
-  ids: readonly string[],
-  lock: boolean,
-): Promise<Map<string, Customer>> {
-  if (ids.length === 0) return new Map();
-  const rows = await executeBound(
-    em,
-    `select * from customers where id = any(?::uuid[]) ${lock ? 'order by id for update' : ''}`,
-    [ids],
-  );
-  const comparator = em.getComparator();
-  const platform = em.getPlatform();
-  // mapResult names the columns by property; numbers kept in bigint columns still need their type.
-  const bigints = em
-    .getMetadata()
-    .get(Customer.name)
-    .props.filter((p) => p.customType instanceof BigIntType);
-  return new Map(
-    rows.map((row) => {
-      const profile = comparator.mapResult<Customer>(Customer.name, row) as Record<string, unknown>;
-      for (const p of bigints) profile[p.name] = p.customType!.convertToJSValue(profile[p.name], platform);
-      return [profile.id as string, profile as unknown as Customer];
-    }),
-  );
 }
 
 /** The survivors' columns as the merge rules made them, one statement for all. */

@@ -1,5 +1,6 @@
-import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
+import { BigIntType, LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '@openretail/contracts';
+import { executeBound } from '@openretail/persistence';
 import { canAccessSite, type Caller } from '../shared/caller';
 import { describeKey, whereKey, type CustomerKey } from '../shared/customer-key';
 import { dropUndefined } from '../shared/field-paths';
@@ -84,4 +85,35 @@ export function viewOf(row: Customer, state = stateOf(row)): CustomerView {
     ...(row.mergedInto ? { mergedInto: row.mergedInto } : {}),
     version: row.version,
   };
+}
+
+/**
+ * Profiles' rows by id, as plain objects of the entity's shape (not managed: a chunk's thousands
+ * of rows read without the unit of work's cost), locked in id order when `lock`.
+ */
+export async function readProfiles(
+  em: EntityManager,
+  ids: readonly string[],
+  lock: boolean,
+): Promise<Map<string, Customer>> {
+  if (ids.length === 0) return new Map();
+  const rows = await executeBound(
+    em,
+    `select * from customers where id = any(?::uuid[]) ${lock ? 'order by id for update' : ''}`,
+    [ids],
+  );
+  const comparator = em.getComparator();
+  const platform = em.getPlatform();
+  // mapResult names the columns by property; numbers kept in bigint columns still need their type.
+  const bigints = em
+    .getMetadata()
+    .get(Customer.name)
+    .props.filter((p) => p.customType instanceof BigIntType);
+  return new Map(
+    rows.map((row) => {
+      const profile = comparator.mapResult<Customer>(Customer.name, row) as Record<string, unknown>;
+      for (const p of bigints) profile[p.name] = p.customType!.convertToJSValue(profile[p.name], platform);
+      return [profile.id as string, profile as unknown as Customer];
+    }),
+  );
 }
