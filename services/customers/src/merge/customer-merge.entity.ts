@@ -16,7 +16,7 @@ export interface ContactPersonRow {
  * columns as JSON (to_jsonb of the row).
  */
 export interface MergeSnapshot {
-  /** The survivor's and the merged profiles' rows, survivor first. */
+  /** The survivor's row, then what the merge changed of each merged profile (customer-snapshots). */
   customers: Record<string, unknown>[];
   /** Notes of the merged profiles, now the survivor's. */
   notes: { id: string; customerId: string }[];

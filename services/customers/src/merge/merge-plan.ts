@@ -5,7 +5,7 @@ import { stateOf } from '../profiles/customer-rows';
 import { CUSTOMER_DIFF, type CustomerState } from '../profiles/customer-state';
 import type { Customer } from '../profiles/customer.entity';
 import type { MergeOrigin } from './customer-merge.entity';
-import { snapshotOf } from './customer-snapshots';
+import { snapshotOf, tombstoneSnapshotOf } from './customer-snapshots';
 import { droppedNote, mergeProfiles, type MergeOutcome } from './merge-rules';
 
 /** The most profiles one merge takes. */
@@ -45,7 +45,7 @@ export interface MergePlan extends MergeIntent {
   /** The survivor's history entries but the merge's own (which counts what was moved). */
   changes: HistoryChange[];
   tombstones: TombstonePlan[];
-  /** The profiles' rows as they were, survivor first. */
+  /** What the undo puts back of each profile, survivor first (customer-snapshots). */
   snapshotCustomers: Record<string, unknown>[];
   /** What did not fit the survivor's limits, as the text of a note on it. */
   note?: string;
@@ -115,7 +115,7 @@ export function planMerge(
     survivorVersion: survivor.version + 1,
     changes: diffStates(before, outcome.after, CUSTOMER_DIFF),
     tombstones,
-    snapshotCustomers: [survivor, ...merged].map((row) => snapshotOf(em, row)),
+    snapshotCustomers: [snapshotOf(em, survivor), ...merged.map(tombstoneSnapshotOf)],
     ...(note ? { note } : {}),
     at: now,
   };

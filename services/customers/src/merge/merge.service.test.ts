@@ -109,6 +109,16 @@ describe('merge, undo and suggestions, over PostgreSQL', () => {
     assert.equal(tombstone.mergedInto, survivor.customer.id);
     assert.equal(tombstone.externalId ?? undefined, undefined);
     assert.deepEqual(await keysOf(other.customer.id), [], 'a merged profile is never matched again');
+    const [record] = await orm.em
+      .fork()
+      .execute(`select snapshot -> 'customers' as customers from customer_merges where id = ?`, [merge.id]);
+    assert.equal(record.customers[0].id, survivor.customer.id);
+    assert.ok('customFields' in record.customers[0], 'the survivor is kept whole');
+    assert.deepEqual(
+      record.customers[1],
+      { id: other.customer.id, externalId: 'crm-77', mergedInto: null },
+      'of a merged profile, what the merge changed',
+    );
     assert.ok((await keysOf(survivor.customer.id)).includes('p:+79035550000'));
     const movedNotes = await notes.list({ id: survivor.customer.id }, manager, {});
     assert.deepEqual(
