@@ -39,6 +39,12 @@ const LEADER_LOCK_KEY = 0x0b7b0c; // arbitrary constant shared by every relay of
 
 const tracer = trace.getTracer('@openretail/messaging');
 
+// Retention runs once a minute and deletes at most 50 × 10,000 rows then: more than a minute of
+// events at any rate the platform takes, in statements short enough not to hold up publishing.
+const CLEANUP_EVERY_MS = 60_000;
+const CLEANUP_BATCH = 10_000;
+const CLEANUP_MAX_BATCHES = 50;
+
 /**
  * Publishes committed outbox rows to Kafka, in id order, and marks them published only after the
  * broker acknowledged them. A crash between publish and mark republishes the batch (consumers
@@ -209,13 +215,26 @@ export class OutboxRelay {
     this.acknowledged = [];
   }
 
+  /**
+   * Deletes published rows past retention, oldest first, a bounded batch per statement: each looks
+   * at the oldest rows only (by primary key), since rows are published in id order, so an outbox of
+   * millions of rows is neither scanned whole every minute nor emptied by one huge delete.
+   */
   private async cleanupPublished(client: Client): Promise<void> {
     const now = Date.now();
-    if (now - this.lastCleanup < 60_000) return;
+    if (now - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = now;
-    await client.query(`delete from outbox_message where published_at < now() - make_interval(secs => $1)`, [
-      (this.o.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000,
-    ]);
+    const retentionSeconds = (this.o.retentionMs ?? 7 * 24 * 3600 * 1000) / 1000;
+    for (let batch = 0; batch < CLEANUP_MAX_BATCHES && !this.stopping; batch++) {
+      const { rowCount } = await client.query(
+        `delete from outbox_message o
+         using (select id, published_at from outbox_message order by id limit $2) oldest
+         where o.id = oldest.id and oldest.published_at < now() - make_interval(secs => $1)`,
+        [retentionSeconds, CLEANUP_BATCH],
+      );
+      // Fewer than a batch: the oldest rows left are unpublished or within retention.
+      if ((rowCount ?? 0) < CLEANUP_BATCH) return;
+    }
   }
 
   private async connection(): Promise<Client> {

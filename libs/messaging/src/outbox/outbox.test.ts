@@ -176,4 +176,51 @@ describe('transactional outbox', () => {
     assert.equal(rb.isLeader, true);
     await rb.stop();
   });
+
+  test('retention deletes published rows past it, oldest first in bounded batches, and nothing else', async () => {
+    const em = h.orm.em.fork();
+    await em.execute('delete from outbox_message');
+    // 25,000 rows published two hours ago (more than two of the relay's delete batches), then one
+    // published a minute ago and one never published.
+    const insert = (rows: number, publishedAt: string) =>
+      em.execute(
+        `insert into outbox_message (event_id, event_type, topic, message_key, envelope, headers, published_at)
+         select gen_random_uuid(), 'order.created', 'nowhere', 'k', '{}', '{}', ${publishedAt}
+         from generate_series(1, ${rows})`,
+      );
+    await insert(25_000, `now() - interval '2 hours'`);
+    await insert(1, `now() - interval '1 minute'`);
+    const young = await em.execute<{ id: string }[]>('select max(id) as id from outbox_message');
+    const kept = await em.execute<{ event_id: string }[]>(
+      `insert into outbox_message (event_id, event_type, topic, message_key, envelope, headers)
+       values (gen_random_uuid(), 'order.created', 'nowhere', 'k', '{}', '{}') returning event_id`,
+    );
+    // The unpublished row stays unpublished: this relay's producer refuses it.
+    const failing: MessageProducer = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: async () => {
+        throw new Error('broker unavailable');
+      },
+    };
+    const r = new OutboxRelay({
+      databaseUrl: h.db.url,
+      producer: failing,
+      logger: silentLogger,
+      topicPrefix: h.prefix,
+      retentionMs: 3_600_000,
+    });
+    await assert.rejects(r.tick(), /broker unavailable/);
+    await r.stop();
+    const left = await em.execute<{ id: string; event_id: string; published: boolean }[]>(
+      'select id, event_id, published_at is not null as published from outbox_message order by id',
+    );
+    assert.deepEqual(
+      left.map((row) => [row.id === young[0].id || row.event_id === kept[0].event_id, row.published]),
+      [
+        [true, true],
+        [true, false],
+      ],
+    );
+  });
 });
