@@ -1,6 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OrderCompletedV1, TOPICS, deadLetterTopic, money, type EventEnvelope } from '@openretail/contracts';
+import {
+  OrderCompletedV1,
+  TOPICS,
+  deadLetterTopic,
+  money,
+  newId,
+  type EventEnvelope,
+} from '@openretail/contracts';
 import { waitFor } from '@openretail/testing';
 import { silentLogger } from '../logger';
 import { openHarness, orderCreated, TestNote, type Harness } from '../test-support/harness';
@@ -244,6 +251,57 @@ describe('idempotent event consumer', () => {
     await c.stop();
     assert.equal(ours()!.headers['dlt-attempts'], '3');
     assert.equal(await notesFor(poison.id), 0);
+  });
+
+  test("inbox retention deletes the group's rows processed longer ago than it keeps them, and no others", async () => {
+    const day = 24 * 3600_000;
+    const em = h.orm.em.fork();
+    const row = (group: string, id: string, processedDaysAgo: number) =>
+      em.execute(
+        `insert into inbox_message (consumer_group, event_id, event_type, topic, partition, "offset", processed_at)
+         values (?, ?, 'order.created', 't', 0, 0, now() - make_interval(days => ?))`,
+        [group, id, processedDaysAgo],
+      );
+    // 12,000 rows of events 20 days old (more than one delete batch), then the ones that stay: an
+    // event of 20 days ago processed yesterday (a replay), a recent one, another group's old one, and
+    // an old event whose id is not time-ordered.
+    await em.execute(
+      `insert into inbox_message (consumer_group, event_id, event_type, topic, partition, "offset", processed_at)
+       select 'retention', (substr(t, 1, 8) || '-' || substr(t, 9, 4) || '-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
+         'order.created', 't', 0, g, now() - interval '20 days'
+       from generate_series(1, 12000) g, lpad(to_hex(?::bigint + g), 12, '0') t`,
+      [Date.now() - 20 * day],
+    );
+    const kept = [
+      newId(Date.now() - 20 * day),
+      newId(Date.now() - day),
+      'ffffffff-0000-4000-8000-000000000000',
+    ];
+    await row('retention', kept[0], 1);
+    await row('retention', kept[1], 1);
+    await row('retention', kept[2], 20);
+    await row('someone-else', newId(Date.now() - 20 * day), 20);
+    const c = new EventConsumer({
+      transport: h.transport,
+      orm: h.orm,
+      groupId: 'retention',
+      topics: [TOPICS.orderEvents],
+      topicPrefix: h.prefix,
+      handlers: { 'order.created': recordNote },
+      logger: silentLogger,
+      inboxRetentionMs: 14 * day,
+    });
+    assert.equal(await c.cleanInbox(), 12_000);
+    const left = await em.execute<{ consumer_group: string; event_id: string }[]>(
+      `select consumer_group, event_id from inbox_message where consumer_group in ('retention', 'someone-else')
+       order by consumer_group, event_id`,
+    );
+    assert.deepEqual(
+      left.filter((r) => r.consumer_group === 'retention').map((r) => r.event_id),
+      kept,
+    );
+    assert.equal(left.filter((r) => r.consumer_group === 'someone-else').length, 1);
+    assert.equal(await c.cleanInbox(), 0);
   });
 
   test('a type cannot have both a handler and a batch handler', () => {

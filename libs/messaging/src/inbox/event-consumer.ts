@@ -40,10 +40,19 @@ export interface EventConsumerOptions {
   retry?: Partial<RetryPolicy>;
   /** Most events applied in one transaction (default 100). */
   maxBatchSize?: number;
+  /**
+   * How long the group's inbox rows are kept: an event is deduplicated for this long after it was
+   * processed. Default twice the longest retention of its topics, since Kafka deletes a message
+   * only with its whole segment, some time after the topic's retention.
+   */
+  inboxRetentionMs?: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 const DEFAULT_MAX_BATCH_SIZE = 100;
+// Inbox retention runs every ten minutes and deletes in statements of at most 10,000 rows.
+const INBOX_CLEANUP_EVERY_MS = 10 * 60_000;
+const INBOX_CLEANUP_BATCH = 10_000;
 const tracer = trace.getTracer('@openretail/messaging');
 
 class StoppedError extends Error {}
@@ -87,6 +96,7 @@ export class EventConsumer {
   /** Runs of partitions waiting for the next shared transaction, and whether one is running. */
   private readonly waiting: { deliveries: Delivery[]; settle: (error?: unknown) => void }[] = [];
   private applying = false;
+  private cleanupTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: EventConsumerOptions) {
     this.handlers = o.handlers ?? {};
@@ -115,14 +125,49 @@ export class EventConsumer {
     await this.consumer.runBatches((messages) => this.handleBatch(messages), {
       maxBatchSize: this.o.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
     });
+    const clean = () =>
+      this.cleanInbox().catch((e: unknown) =>
+        this.o.logger.warn({ err: e, group: this.group }, 'inbox retention failed; retrying later'),
+      );
+    void clean();
+    this.cleanupTimer = setInterval(clean, INBOX_CLEANUP_EVERY_MS).unref();
   }
 
   /** Lets the events in flight finish (or abandons their backoff), commits offsets and leaves. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.cleanupTimer);
     this.abort.abort();
     await this.consumer?.stop();
     await this.dltProducer?.disconnect();
+  }
+
+  /**
+   * Deletes this group's inbox rows past retention, a bounded batch per statement. Event ids are
+   * UUIDv7 (time first), so the rows past retention are a range of the primary key, read without
+   * a scan of the table; the processing time is what decides, so an id that is not UUIDv7 is kept
+   * at least as long. Returns the rows deleted.
+   */
+  async cleanInbox(): Promise<number> {
+    const retentionMs = this.o.inboxRetentionMs ?? 2 * Math.max(...this.o.topics.map((t) => t.retentionMs));
+    const cutoff = Date.now() - retentionMs;
+    const hex = Math.max(cutoff, 0).toString(16).padStart(12, '0');
+    const cutoffId = `${hex.slice(0, 8)}-${hex.slice(8)}-0000-0000-000000000000`;
+    let deleted = 0;
+    while (!this.stopping) {
+      const rows = await this.o.orm.em.fork().execute<{ n: number }[]>(
+        `with gone as (
+           delete from inbox_message where ctid = any(array(
+             select ctid from inbox_message
+             where consumer_group = ? and event_id < ? and processed_at < ? limit ?
+           )) returning 1
+         ) select count(*)::int as n from gone`,
+        [this.o.groupId, cutoffId, new Date(cutoff), INBOX_CLEANUP_BATCH],
+      );
+      deleted += rows[0].n;
+      if (rows[0].n < INBOX_CLEANUP_BATCH) break;
+    }
+    return deleted;
   }
 
   /** Exposed for tests and tools: processes one message as the running consumer would. */
