@@ -14,6 +14,8 @@ export interface ConsumerSpec {
   /** Handlers of all the events of a type in a transaction at once (see EventConsumer). */
   batchHandlers?: Record<string, BatchEventHandler>;
   retry?: Partial<RetryPolicy>;
+  /** Most events of one transaction (see EventConsumer). */
+  maxTransactionEvents?: number;
 }
 
 /**

@@ -138,8 +138,10 @@ describe('idempotent event consumer', () => {
     groupId: string,
     handler: BatchEventHandler,
     handlers: Record<string, EventHandler> = {},
+    maxTransactionEvents?: number,
   ) {
     return new EventConsumer({
+      maxTransactionEvents,
       transport: h.transport,
       orm: h.orm,
       groupId,
@@ -208,6 +210,38 @@ describe('idempotent event consumer', () => {
     assert.deepEqual(order, ['created', 'order.completed', 'created', 'order.completed', 'created']);
     for (const event of [done, a, b, c2])
       assert.equal(await notesFor(event.id), 1, `one note for ${event.id}`);
+  });
+
+  test('runs that wait join one transaction up to its most events, never splitting a run', async () => {
+    const calls: string[][] = [];
+    const c = batchConsumer(
+      'transaction-size',
+      async (events, em) => {
+        calls.push(events.map((e) => e.id));
+        for (const event of events) em.persist(Object.assign(new TestNote(), { text: event.id }));
+      },
+      {},
+      3,
+    );
+    const e = Array.from({ length: 7 }, () => orderCreated());
+    const on = (partition: number, offset: number, event: EventEnvelope) => ({
+      ...message(event, offset),
+      partition,
+    });
+    // The first run starts a transaction at once; the three others wait for it: two of them fit
+    // one transaction of three events, the third does not.
+    await Promise.all([
+      c.handleBatch([on(0, 0, e[0])]),
+      c.handleBatch([on(1, 0, e[1]), on(1, 1, e[2])]),
+      c.handleBatch([on(2, 0, e[3])]),
+      c.handleBatch([on(3, 0, e[4]), on(3, 1, e[5]), on(3, 2, e[6])]),
+    ]);
+    // Runs of different partitions are in no particular order in a transaction.
+    const sorted = (ids: string[]) => [...ids].sort();
+    assert.deepEqual(
+      calls.map(sorted),
+      [[e[0].id], [e[1].id, e[2].id, e[3].id], [e[4].id, e[5].id, e[6].id]].map(sorted),
+    );
   });
 
   test('a failing batch is rolled back, then its events go to the batch handler one at a time', async () => {

@@ -38,8 +38,14 @@ export interface EventConsumerOptions {
   logger: LoggerLike;
   topicPrefix?: string;
   retry?: Partial<RetryPolicy>;
-  /** Most events applied in one transaction (default 100). */
+  /** Most events of one partition's run (default 100). */
   maxBatchSize?: number;
+  /**
+   * Most events of one transaction, however many partitions' runs wait (default 300; a run is
+   * never split): a transaction's locks (a handler may take several per event) stay well within
+   * PostgreSQL's lock table, which all its sessions share (6,400 entries by default).
+   */
+  maxTransactionEvents?: number;
   /**
    * How long the group's inbox rows are kept: an event is deduplicated for this long after it was
    * processed. Default twice the longest retention of its topics, since Kafka deletes a message
@@ -50,6 +56,7 @@ export interface EventConsumerOptions {
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
 const DEFAULT_MAX_BATCH_SIZE = 100;
+const DEFAULT_MAX_TRANSACTION_EVENTS = 300;
 // Inbox retention runs every ten minutes and deletes in statements of at most 10,000 rows.
 const INBOX_CLEANUP_EVERY_MS = 10 * 60_000;
 const INBOX_CLEANUP_BATCH = 10_000;
@@ -226,8 +233,14 @@ export class EventConsumer {
   private async applyWaiting(): Promise<void> {
     this.applying = true;
     try {
+      const most = this.o.maxTransactionEvents ?? DEFAULT_MAX_TRANSACTION_EVENTS;
       while (this.waiting.length > 0) {
-        const runs = this.waiting.splice(0);
+        let take = 1;
+        let events = this.waiting[0].deliveries.length;
+        while (take < this.waiting.length && events + this.waiting[take].deliveries.length <= most) {
+          events += this.waiting[take++].deliveries.length;
+        }
+        const runs = this.waiting.splice(0, take);
         const error = await this.processOnce(runs.flatMap((run) => run.deliveries)).then(
           () => undefined,
           (e: unknown) => e ?? new Error('transaction failed'),
