@@ -101,12 +101,15 @@ describe('merges written together, over PostgreSQL', () => {
     ];
     await notes.add({ id: groups[0][1] }, { text: 'звонила в среду' }, manager);
     await notes.add({ id: groups[1][2] }, { text: 'VIP' }, manager);
-    // Orders linked to profiles as identity resolution links them.
+    // Orders linked to profiles as identity resolution links them. Their ids are of distinct
+    // milliseconds, in this order: a merge lists its orders by id, and two ids of one millisecond
+    // would sort by their random bits, differently in the two runs compared.
     for (const [i, customerId] of [groups[0][1], groups[1][1], groups[1][2]].entries()) {
+      const at = new Date(Date.UTC(2026, 0, 1 + i));
       await orm.em.fork().execute(
         `insert into customer_order_links (order_id, site, customer_id, decision, linked_at, updated_at)
            values (?, 'pult', ?, 'named', ?, ?)`,
-        [newId(), customerId, new Date(Date.UTC(2026, 0, 1 + i)), new Date()],
+        [newId(at.getTime()), customerId, at, new Date()],
       );
     }
     await orm.em.fork().transactional((em) =>
