@@ -15,6 +15,6 @@ export {
   readVisibleHistory,
   readableEntries,
 } from './history-cursor';
-export { executeBound } from './bound-sql';
+export { executeBound, insertRecordset, recordsetInsert, type RecordsetColumns } from './bound-sql';
 export { GroupCommit, type GroupCommitOptions, type BatchWrite } from './group-commit';
 export { EntityManager } from '@mikro-orm/postgresql';

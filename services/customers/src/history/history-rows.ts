@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeBound } from '@openretail/persistence';
+import { insertRecordset } from '@openretail/persistence';
 import type { Caller } from '../shared/caller';
 import { CustomerHistoryEntry } from './customer-history.entity';
 import type { HistoryChange } from './history';
@@ -46,32 +46,19 @@ export function recordHistory(
 
 /** History entries of any number of commands in one statement, in the order given (their ids grow in it). */
 export async function insertHistory(em: EntityManager, rows: readonly HistoryRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await executeBound(
-    em,
-    `insert into customer_history (customer_id, customer_kind, site, field, old_value, new_value, user_id, source,
-       api_key_id, customer_version, at)
-     select customer_id, customer_kind, site, field, old_value, new_value, user_id, source, api_key_id,
-       customer_version, at
-     from jsonb_to_recordset(?::jsonb) as h(customer_id uuid, customer_kind text, site text, field text,
-       old_value jsonb, new_value jsonb, user_id text, source text, api_key_id text, customer_version bigint,
-       at timestamptz)`,
-    [
-      JSON.stringify(
-        rows.map((r) => ({
-          customer_id: r.customerId,
-          customer_kind: r.customerKind,
-          site: r.site,
-          field: r.field,
-          old_value: r.oldValue ?? null,
-          new_value: r.newValue ?? null,
-          user_id: r.userId ?? null,
-          source: r.source,
-          api_key_id: r.apiKeyId ?? null,
-          customer_version: r.customerVersion,
-          at: r.at,
-        })),
-      ),
-    ],
-  );
+  await insertRecordset(em, 'customer_history', HISTORY_COLUMNS, rows);
 }
+
+const HISTORY_COLUMNS = {
+  customer_id: 'uuid',
+  customer_kind: 'text',
+  site: 'text',
+  field: 'text',
+  old_value: 'jsonb',
+  new_value: 'jsonb',
+  user_id: 'text',
+  source: 'text',
+  api_key_id: 'text',
+  customer_version: 'bigint',
+  at: 'timestamptz',
+};

@@ -11,7 +11,7 @@ import {
   type OrderLinkDecision,
 } from '@openretail/contracts';
 import { eventsRecordedIn, outboxInsert, recordEvents, type OutboxEvent } from '@openretail/messaging';
-import { executeBound } from '@openretail/persistence';
+import { executeBound, recordsetInsert } from '@openretail/persistence';
 import {
   blockingKeys,
   explainPair,
@@ -520,46 +520,37 @@ async function fileBatchSuggestions(
   return drafts.map((list) => [...new Set(list.map(pairOf))].sort().flatMap((pair) => filed.get(pair) ?? []));
 }
 
+const LINK_COLUMNS = {
+  order_id: 'uuid',
+  site: 'text',
+  customer_id: 'uuid',
+  decision: 'text',
+  candidate_id: 'uuid',
+  weight: 'float8',
+  candidate_decision: 'text',
+  contributions: 'jsonb',
+  contradictions: 'text[]',
+  suggestion_ids: 'text[]',
+  linked_at: 'timestamptz',
+  updated_at: 'timestamptz',
+};
+
 /** New links and the events of the batch, in one statement. */
 async function insertLinksAndEvents(
   em: EntityManager,
   links: readonly OrderLinkView[],
   events: OutboxEvent[],
 ): Promise<void> {
-  const linked = links.length
-    ? `insert into customer_order_links (order_id, site, customer_id, decision, candidate_id, weight,
-         candidate_decision, contributions, contradictions, suggestion_ids, linked_at, updated_at)
-       select order_id, site, customer_id, decision, candidate_id, weight, candidate_decision, contributions,
-         contradictions, suggestion_ids, linked_at, updated_at
-       from jsonb_to_recordset(?::jsonb) as l(order_id uuid, site text, customer_id uuid, decision text,
-         candidate_id uuid, weight float8, candidate_decision text, contributions jsonb, contradictions text[],
-         suggestion_ids text[], linked_at timestamptz, updated_at timestamptz)`
-    : undefined;
+  const linked = links.length ? recordsetInsert('customer_order_links', LINK_COLUMNS, links) : undefined;
   const outbox = events.length ? outboxInsert(events) : undefined;
   if (!linked && !outbox) return;
-  const params = links.length
-    ? [
-        JSON.stringify(
-          links.map((l) => ({
-            order_id: l.orderId,
-            site: l.site,
-            customer_id: l.customerId,
-            decision: l.decision,
-            candidate_id: l.candidateId ?? null,
-            weight: l.weight ?? null,
-            candidate_decision: l.candidateDecision ?? null,
-            contributions: l.contributions ?? null,
-            contradictions: l.contradictions ?? null,
-            suggestion_ids: l.suggestionIds ?? null,
-            linked_at: l.linkedAt,
-            updated_at: l.updatedAt,
-          })),
-        ),
-      ]
-    : [];
   // The outbox insert ends in its FROM clause: it goes last, after the links' CTE.
-  const sql = linked && outbox ? `with linked as (${linked}) ${outbox.sql}` : (linked ?? outbox!.sql);
-  await executeBound(em, sql, outbox ? [...params, outbox.param] : params);
+  const sql = linked && outbox ? `with linked as (${linked.sql}) ${outbox.sql}` : (linked ?? outbox)!.sql;
+  await executeBound(
+    em,
+    sql,
+    [linked?.param, outbox?.param].filter((p) => p !== undefined),
+  );
   if (outbox) eventsRecordedIn(em);
 }
 

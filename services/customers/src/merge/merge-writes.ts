@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerMergedV1, newId, type EventDefinition } from '@openretail/contracts';
 import { eventsRecordedIn, outboxInsert, type OutboxEvent } from '@openretail/messaging';
-import { executeBound } from '@openretail/persistence';
+import { executeBound, insertRecordset } from '@openretail/persistence';
 import { historyRows, insertHistory } from '../history/history-rows';
 import { emitOrderLinked } from '../identity/identity-resolution';
 import { matchRecordOf, normaliseProfile, storeRecords, unindexProfiles } from '../identity/match-index';
@@ -117,25 +117,26 @@ export async function writeMerges(
   for (const { by, suggestion } of suggestions) snapshots.get(by)!.suggestions.push(suggestion);
   for (const s of snapshots.values()) s.links.sort((x, y) => (x.orderId < y.orderId ? -1 : 1));
 
-  const dropped = plans.filter((p) => p.note);
-  if (dropped.length > 0) {
-    const rows = dropped.map((p) => {
-      snapshots.get(p.id)!.createdNoteId = newId();
-      return {
-        id: snapshots.get(p.id)!.createdNoteId,
-        customer_id: p.survivorId,
-        site: p.site,
-        text: p.note,
-      };
-    });
-    await executeBound(
-      em,
-      `insert into customer_notes (id, customer_id, site, text, author_id, source, created_at)
-       select id, customer_id, site, text, ?, ?, ? from jsonb_to_recordset(?::jsonb)
-         as v(id uuid, customer_id uuid, site text, text text)`,
-      [caller.userId ?? null, caller.source, now, JSON.stringify(rows)],
-    );
-  }
+  await insertRecordset(
+    em,
+    'customer_notes',
+    NOTE_COLUMNS,
+    plans
+      .filter((p) => p.note)
+      .map((p) => {
+        const id = newId();
+        snapshots.get(p.id)!.createdNoteId = id;
+        return {
+          id,
+          customerId: p.survivorId,
+          site: p.site,
+          text: p.note,
+          authorId: caller.userId,
+          source: caller.source,
+          createdAt: now,
+        };
+      }),
+  );
 
   await insertHistory(
     em,
@@ -210,34 +211,11 @@ export async function writeMerges(
     } as CustomerMerge;
     return { plan: p, record, links: snapshot.links };
   });
-  await executeBound(
+  await insertRecordset(
     em,
-    `insert into customer_merges (id, site, survivor_id, merged_ids, origin, suggestion_id, job_id, snapshot,
-       changed_fields, survivor_version, created_at, created_by, source)
-     select id, site, survivor_id, merged_ids, origin, suggestion_id, job_id, snapshot, changed_fields,
-       survivor_version, created_at, created_by, source
-     from jsonb_to_recordset(?::jsonb) as v(id uuid, site text, survivor_id uuid, merged_ids text[], origin text,
-       suggestion_id uuid, job_id uuid, snapshot jsonb, changed_fields text[], survivor_version int,
-       created_at timestamptz, created_by text, source text)`,
-    [
-      JSON.stringify(
-        merges.map(({ record: r }) => ({
-          id: r.id,
-          site: r.site,
-          survivor_id: r.survivorId,
-          merged_ids: r.mergedIds,
-          origin: r.origin,
-          suggestion_id: r.suggestionId ?? null,
-          job_id: r.jobId ?? null,
-          snapshot: r.snapshot,
-          changed_fields: r.changedFields,
-          survivor_version: r.survivorVersion,
-          created_at: r.createdAt,
-          created_by: r.createdBy ?? null,
-          source: r.source,
-        })),
-      ),
-    ],
+    'customer_merges',
+    MERGE_COLUMNS,
+    merges.map((m) => m.record),
   );
 
   const events: OutboxEvent[] = [];
@@ -285,6 +263,32 @@ export async function writeMerges(
   }
   return merges;
 }
+
+const NOTE_COLUMNS = {
+  id: 'uuid',
+  customer_id: 'uuid',
+  site: 'text',
+  text: 'text',
+  author_id: 'text',
+  source: 'text',
+  created_at: 'timestamptz',
+};
+
+const MERGE_COLUMNS = {
+  id: 'uuid',
+  site: 'text',
+  survivor_id: 'uuid',
+  merged_ids: 'text[]',
+  origin: 'text',
+  suggestion_id: 'uuid',
+  job_id: 'uuid',
+  snapshot: 'jsonb',
+  changed_fields: 'text[]',
+  survivor_version: 'int',
+  created_at: 'timestamptz',
+  created_by: 'text',
+  source: 'text',
+};
 
 /** The survivors' columns as the merge rules made them, one statement for all. */
 async function updateSurvivors(em: EntityManager, plans: readonly MergePlan[]): Promise<void> {
